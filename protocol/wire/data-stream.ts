@@ -1,0 +1,148 @@
+/**
+ * One binary stream multiplexed over a Peer (a terminal, a log, a file transfer).
+ *
+ * Flow control is credit based, after VS Code's remote terminals: the sender keeps at most
+ * HIGH_WATERMARK_BYTES unacknowledged; the receiver acknowledges what its consumer has
+ * actually taken (for a terminal: what xterm has drawn), in batches of ACK_BATCH_BYTES.
+ * A flood on one stream therefore never fills the shared link ahead of other streams or
+ * control calls.
+ */
+import { EventEmitter } from 'node:events'
+import type { BerthErrorValue } from '../errors'
+import { DATA_CHUNK_BYTES } from './frames'
+
+export const HIGH_WATERMARK_BYTES = 256 * 1024
+export const LOW_WATERMARK_BYTES = 64 * 1024
+export const ACK_BATCH_BYTES = 32 * 1024
+
+/** What a stream needs from its peer: the ability to send frames. */
+export interface StreamLink {
+  sendData(streamId: number, data: Uint8Array): void
+  sendAck(streamId: number, bytes: number): void
+  sendEnd(streamId: number, error?: BerthErrorValue): void
+  forget(streamId: number): void
+}
+
+export interface DataStreamEvents {
+  data: [Buffer]
+  drain: []
+  end: [BerthErrorValue | undefined]
+}
+
+export class DataStream extends EventEmitter<DataStreamEvents> {
+  private unackedBytes = 0
+  private readonly queue: Buffer[] = []
+  private pendingAckBytes = 0
+  private ended = false
+  private blocked = false
+  /** Data that arrived before anyone listened (kept so nothing is lost). */
+  private early: Buffer[] = []
+
+  /**
+   * @param manualAck when true the consumer calls consumed(n) after it has used the data;
+   *   otherwise data counts as consumed as soon as it is delivered to 'data' listeners.
+   */
+  constructor(
+    readonly id: number,
+    private readonly link: StreamLink,
+    private manualAck = false,
+  ) {
+    super()
+    this.on('newListener', (name) => {
+      if (name === 'data' && this.early.length > 0) queueMicrotask(() => this.flushEarly())
+    })
+  }
+
+  get isEnded(): boolean {
+    return this.ended
+  }
+
+  /** Bytes buffered on this side waiting for the receiver's credit. */
+  get queuedBytes(): number {
+    return this.queue.reduce((n, b) => n + b.length, 0)
+  }
+
+  setManualAck(manual: boolean): void {
+    this.manualAck = manual
+  }
+
+  /** Returns false when the caller should wait for 'drain' before writing more. */
+  write(chunk: Uint8Array): boolean {
+    if (this.ended) return false
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    for (let off = 0; off < buf.length; off += DATA_CHUNK_BYTES) {
+      this.queue.push(buf.subarray(off, off + DATA_CHUNK_BYTES))
+    }
+    this.pump()
+    this.blocked = this.queue.length > 0 || this.unackedBytes >= HIGH_WATERMARK_BYTES
+    return !this.blocked
+  }
+
+  /** Tells the sender that `bytes` of received data have been used (manual-ack mode). */
+  consumed(bytes: number): void {
+    if (this.ended) return
+    this.pendingAckBytes += bytes
+    if (this.pendingAckBytes >= ACK_BATCH_BYTES) {
+      this.link.sendAck(this.id, this.pendingAckBytes)
+      this.pendingAckBytes = 0
+    }
+  }
+
+  end(error?: BerthErrorValue): void {
+    if (this.ended) return
+    this.link.sendEnd(this.id, error)
+    this.finish(error)
+  }
+
+  // --- called by the peer ---
+
+  receiveData(data: Buffer): void {
+    if (this.ended) return
+    if (this.listenerCount('data') === 0) {
+      this.early.push(data)
+      return
+    }
+    this.deliver(data)
+  }
+
+  receiveAck(bytes: number): void {
+    this.unackedBytes = Math.max(0, this.unackedBytes - bytes)
+    this.pump()
+    if (this.blocked && this.queue.length === 0 && this.unackedBytes < LOW_WATERMARK_BYTES) {
+      this.blocked = false
+      this.emit('drain')
+    }
+  }
+
+  receiveEnd(error?: BerthErrorValue): void {
+    this.finish(error)
+  }
+
+  private deliver(data: Buffer): void {
+    this.emit('data', data)
+    if (!this.manualAck) this.consumed(data.length)
+  }
+
+  private flushEarly(): void {
+    const early = this.early
+    this.early = []
+    for (const data of early) this.deliver(data)
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0 && this.unackedBytes < HIGH_WATERMARK_BYTES) {
+      const chunk = this.queue.shift()!
+      this.unackedBytes += chunk.length
+      this.link.sendData(this.id, chunk)
+    }
+  }
+
+  private finish(error?: BerthErrorValue): void {
+    if (this.ended) return
+    this.ended = true
+    this.queue.length = 0
+    this.link.forget(this.id)
+    if (this.early.length > 0) this.flushEarly()
+    this.emit('end', error)
+  }
+}

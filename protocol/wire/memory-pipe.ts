@@ -1,0 +1,27 @@
+/** Two connected in-memory duplexes: what one writes, the other reads. For tests. */
+import { Duplex } from 'node:stream'
+
+export function memoryPipe(): [Duplex, Duplex] {
+  let aSide: Duplex | undefined
+  let bSide: Duplex | undefined
+  const make = (other: () => Duplex | undefined): Duplex =>
+    new Duplex({
+      read() {},
+      write(chunk: Buffer, _enc, done) {
+        other()?.push(chunk)
+        done()
+      },
+      final(done) {
+        other()?.push(null)
+        done()
+      },
+      destroy(err, done) {
+        const peer = other()
+        if (peer && !peer.destroyed) peer.destroy()
+        done(err)
+      },
+    })
+  aSide = make(() => bSide)
+  bSide = make(() => aSide)
+  return [aSide, bSide]
+}

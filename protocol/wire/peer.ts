@@ -1,0 +1,339 @@
+/**
+ * One end of the main <-> agent protocol, over any byte duplex: an SSH channel, a unix
+ * socket, a child's stdio or an in-memory pipe in tests.
+ *
+ * Both ends send HELLO first; nothing else is sent before the remote HELLO has arrived and
+ * matched. Every request has a timeout; a timed-out or aborted request sends CANCEL so the
+ * other side stops working on it. A malformed frame is answered with an ERROR frame and
+ * otherwise ignored: a broken peer can make a call fail, never crash the process.
+ */
+import { EventEmitter } from 'node:events'
+import type { Duplex } from 'node:stream'
+import { BerthError, type BerthErrorValue, isBerthErrorValue, toErrorValue } from '../errors'
+import { DEFAULT_REQUEST_TIMEOUT_MS, PROTOCOL_VERSION } from '../schema'
+import { DataStream, type StreamLink } from './data-stream'
+import { encodeDataFrame, encodeJsonFrame, FrameDecoder, FrameType, MAX_FRAME_BYTES } from './frames'
+
+export type PeerRole = 'client' | 'agent'
+
+export interface Hello {
+  protocol: number
+  version: string
+  role: PeerRole
+}
+
+export interface RequestContext {
+  signal: AbortSignal
+  peer: Peer
+}
+
+export type RequestHandler = (method: string, params: unknown, ctx: RequestContext) => Promise<unknown>
+
+export interface PeerOptions {
+  role: PeerRole
+  /** This side's software version, sent in HELLO. */
+  version: string
+  /** When set, a remote HELLO with another version fails ready() with VERSION_MISMATCH. */
+  expectVersion?: string
+  handler?: RequestHandler
+  maxFrameBytes?: number
+  helloTimeoutMs?: number
+}
+
+export interface RequestOptions {
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+
+interface Pending {
+  resolve: (value: unknown) => void
+  reject: (err: BerthError) => void
+  timer: NodeJS.Timeout
+  cleanup: () => void
+}
+
+/** How many streams the remote may open that nobody here has picked up yet. */
+const MAX_UNCLAIMED_STREAMS = 64
+
+export interface PeerEvents {
+  event: [string, unknown]
+  protocolError: [BerthErrorValue]
+  close: [BerthErrorValue]
+}
+
+export class Peer extends EventEmitter<PeerEvents> implements StreamLink {
+  readonly ready: Promise<Hello>
+  private readonly decoder: FrameDecoder
+  private readonly pending = new Map<number, Pending>()
+  private readonly active = new Map<number, AbortController>()
+  private readonly streams = new Map<number, DataStream>()
+  private readonly unclaimed = new Set<number>()
+  private nextRequestId = 1
+  private nextStreamId: number
+  private closed: BerthErrorValue | undefined
+  private helloDone = false
+  private settleReady!: { resolve: (h: Hello) => void; reject: (e: BerthError) => void }
+
+  constructor(
+    private readonly transport: Duplex,
+    private readonly options: PeerOptions,
+  ) {
+    super()
+    this.decoder = new FrameDecoder(options.maxFrameBytes ?? MAX_FRAME_BYTES)
+    // each side allocates stream ids of its own parity so they never collide
+    this.nextStreamId = options.role === 'client' ? 2 : 1
+    this.ready = new Promise<Hello>((resolve, reject) => {
+      this.settleReady = { resolve, reject }
+    })
+    // callers may never await ready; an unobserved rejection must not crash the process
+    this.ready.catch(() => {})
+    const helloTimer = setTimeout(
+      () => this.close(new BerthError('TIMEOUT', 'the other side did not say hello in time')),
+      options.helloTimeoutMs ?? 15_000,
+    )
+    this.ready.then(() => clearTimeout(helloTimer), () => clearTimeout(helloTimer))
+
+    transport.on('data', (chunk: Buffer) => this.onChunk(chunk))
+    transport.on('error', (err) => this.close(new BerthError('UNREACHABLE', `connection failed: ${err.message}`)))
+    transport.on('close', () => this.close(new BerthError('UNREACHABLE', 'connection closed')))
+    transport.on('end', () => this.close(new BerthError('UNREACHABLE', 'connection closed by the other side')))
+    this.send(encodeJsonFrame(FrameType.HELLO, { protocol: PROTOCOL_VERSION, version: options.version, role: options.role }))
+  }
+
+  get isClosed(): boolean {
+    return this.closed !== undefined
+  }
+
+  async request(method: string, params: unknown, options: RequestOptions = {}): Promise<unknown> {
+    await this.ready
+    if (this.closed) throw BerthError.fromValue(this.closed)
+    const id = this.nextRequestId++
+    const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+    return new Promise((resolve, reject) => {
+      const fail = (err: BerthError, cancelRemote: boolean): void => {
+        if (!this.pending.delete(id)) return
+        entry.cleanup()
+        if (cancelRemote && !this.closed) this.send(encodeJsonFrame(FrameType.CANCEL, { id }))
+        reject(err)
+      }
+      const onAbort = (): void => fail(new BerthError('CANCELLED', `${method} was cancelled`), true)
+      const timer = setTimeout(
+        () => fail(new BerthError('TIMEOUT', `${method} did not answer within ${timeoutMs / 1000} s`), true),
+        timeoutMs,
+      )
+      const entry: Pending = {
+        resolve,
+        reject,
+        timer,
+        cleanup: () => {
+          clearTimeout(timer)
+          options.signal?.removeEventListener('abort', onAbort)
+        },
+      }
+      if (options.signal?.aborted) return reject(new BerthError('CANCELLED', `${method} was cancelled`))
+      options.signal?.addEventListener('abort', onAbort, { once: true })
+      this.pending.set(id, entry)
+      this.send(encodeJsonFrame(FrameType.REQUEST, { id, method, params }))
+    })
+  }
+
+  emitEvent(event: string, payload: unknown): void {
+    if (!this.closed) this.send(encodeJsonFrame(FrameType.EVENT, { event, payload }))
+  }
+
+  /** Opens a stream from this side; tell the other side its id in a request or response. */
+  openStream(options: { manualAck?: boolean } = {}): DataStream {
+    const id = this.nextStreamId
+    this.nextStreamId += 2
+    const stream = new DataStream(id, this, options.manualAck)
+    this.streams.set(id, stream)
+    return stream
+  }
+
+  /** Picks up a stream the other side opened (its id came in a request or response). */
+  acceptStream(id: number, options: { manualAck?: boolean } = {}): DataStream {
+    let stream = this.streams.get(id)
+    if (stream === undefined) {
+      stream = new DataStream(id, this, options.manualAck)
+      this.streams.set(id, stream)
+    } else {
+      stream.setManualAck(options.manualAck ?? false)
+    }
+    this.unclaimed.delete(id)
+    return stream
+  }
+
+  close(reason: BerthError = new BerthError('UNREACHABLE', 'connection closed')): void {
+    if (this.closed) return
+    const value = reason.toValue()
+    this.closed = value
+    this.settleReady.reject(reason)
+    for (const entry of this.pending.values()) {
+      entry.cleanup()
+      entry.reject(reason)
+    }
+    this.pending.clear()
+    for (const controller of this.active.values()) controller.abort(reason)
+    this.active.clear()
+    for (const stream of [...this.streams.values()]) stream.receiveEnd(value)
+    this.transport.destroy()
+    this.emit('close', value)
+  }
+
+  // --- StreamLink ---
+
+  sendData(streamId: number, data: Uint8Array): void {
+    if (!this.closed) this.send(encodeDataFrame(streamId, data))
+  }
+
+  sendAck(streamId: number, bytes: number): void {
+    if (!this.closed) this.send(encodeJsonFrame(FrameType.ACK, { streamId, bytes }))
+  }
+
+  sendEnd(streamId: number, error?: BerthErrorValue): void {
+    if (!this.closed) this.send(encodeJsonFrame(FrameType.STREAM_END, { streamId, error }))
+  }
+
+  forget(streamId: number): void {
+    this.streams.delete(streamId)
+    this.unclaimed.delete(streamId)
+  }
+
+  // --- receiving ---
+
+  private send(frame: Buffer): void {
+    if (!this.transport.destroyed) this.transport.write(frame)
+  }
+
+  private protocolError(message: string, id?: number): void {
+    const error: BerthErrorValue = { code: 'PROTOCOL_ERROR', message }
+    this.emit('protocolError', error)
+    this.send(encodeJsonFrame(FrameType.ERROR, id === undefined ? { error } : { id, error }))
+  }
+
+  private onChunk(chunk: Buffer): void {
+    if (this.closed) return
+    for (const frame of this.decoder.push(chunk)) {
+      if (this.closed) return
+      if (frame.kind === 'invalid') this.protocolError(frame.reason)
+      else if (frame.kind === 'data') this.onData(frame.streamId, frame.data)
+      else this.onJson(frame.type, frame.value)
+    }
+  }
+
+  private onJson(type: number, value: unknown): void {
+    if (typeof value !== 'object' || value === null) return this.protocolError(`frame type ${type} is not an object`)
+    const v = value as Record<string, unknown>
+    if (type === FrameType.HELLO) return this.onHello(v)
+    if (!this.helloDone) return this.protocolError('a frame arrived before hello')
+    switch (type) {
+      case FrameType.REQUEST:
+        return this.onRequest(v)
+      case FrameType.RESPONSE:
+        return this.onResponse(v)
+      case FrameType.CANCEL:
+        if (typeof v.id === 'number') this.active.get(v.id)?.abort(new BerthError('CANCELLED', 'cancelled by caller'))
+        return
+      case FrameType.EVENT:
+        if (typeof v.event !== 'string') return this.protocolError('an event frame needs an event name')
+        this.emit('event', v.event, v.payload)
+        return
+      case FrameType.ACK:
+        if (typeof v.streamId === 'number' && typeof v.bytes === 'number') this.streams.get(v.streamId)?.receiveAck(v.bytes)
+        return
+      case FrameType.STREAM_END:
+        if (typeof v.streamId === 'number') {
+          this.streams.get(v.streamId)?.receiveEnd(isBerthErrorValue(v.error) ? v.error : undefined)
+        }
+        return
+      case FrameType.ERROR:
+        if (isBerthErrorValue(v.error)) {
+          if (typeof v.id === 'number') this.settle(v.id, { ok: false, error: v.error })
+          else this.emit('protocolError', v.error)
+        }
+        return
+    }
+  }
+
+  private onHello(v: Record<string, unknown>): void {
+    if (this.helloDone) return this.protocolError('hello was sent twice')
+    const hello = v as unknown as Hello
+    if (typeof hello.protocol !== 'number' || typeof hello.version !== 'string') {
+      return this.close(new BerthError('PROTOCOL_ERROR', 'the other side sent a malformed hello'))
+    }
+    if (hello.protocol !== PROTOCOL_VERSION) {
+      return this.close(
+        new BerthError('VERSION_MISMATCH', `protocol ${hello.protocol} is not ${PROTOCOL_VERSION}`, {
+          remoteProtocol: hello.protocol,
+          remoteVersion: hello.version,
+        }),
+      )
+    }
+    if (this.options.expectVersion !== undefined && hello.version !== this.options.expectVersion) {
+      return this.close(
+        new BerthError('VERSION_MISMATCH', `agent ${hello.version} is not the expected ${this.options.expectVersion}`, {
+          remoteVersion: hello.version,
+          expectedVersion: this.options.expectVersion,
+        }),
+      )
+    }
+    this.helloDone = true
+    this.settleReady.resolve(hello)
+  }
+
+  private onRequest(v: Record<string, unknown>): void {
+    const { id, method, params } = v
+    if (typeof id !== 'number' || !Number.isSafeInteger(id)) return this.protocolError('a request needs a numeric id')
+    if (typeof method !== 'string') return this.protocolError('a request needs a method name', id)
+    const handler = this.options.handler
+    if (handler === undefined) return this.respond(id, { ok: false, error: { code: 'UNSUPPORTED', message: 'this side serves no methods' } })
+    if (this.active.has(id)) return this.protocolError(`request id ${id} is already in use`, id)
+    const controller = new AbortController()
+    this.active.set(id, controller)
+    handler(method, params, { signal: controller.signal, peer: this })
+      .then(
+        (result) => ({ ok: true as const, result }),
+        (err: unknown) => ({ ok: false as const, error: toErrorValue(err) }),
+      )
+      .then((outcome) => {
+        // a cancelled request is not answered: the caller has already given up on it
+        if (this.active.get(id) !== controller || controller.signal.aborted) return
+        this.active.delete(id)
+        this.respond(id, outcome)
+      })
+  }
+
+  private respond(id: number, outcome: { ok: true; result: unknown } | { ok: false; error: BerthErrorValue }): void {
+    if (!this.closed) this.send(encodeJsonFrame(FrameType.RESPONSE, { id, ...outcome }))
+  }
+
+  private onResponse(v: Record<string, unknown>): void {
+    if (typeof v.id !== 'number') return this.protocolError('a response needs a numeric id')
+    if (v.ok === true) return this.settle(v.id, { ok: true, result: v.result })
+    if (isBerthErrorValue(v.error)) return this.settle(v.id, { ok: false, error: v.error })
+    this.settle(v.id, { ok: false, error: { code: 'PROTOCOL_ERROR', message: 'malformed response' } })
+  }
+
+  private settle(id: number, outcome: { ok: true; result: unknown } | { ok: false; error: BerthErrorValue }): void {
+    const entry = this.pending.get(id)
+    if (entry === undefined) return
+    this.pending.delete(id)
+    entry.cleanup()
+    if (outcome.ok) entry.resolve(outcome.result)
+    else entry.reject(BerthError.fromValue(outcome.error))
+  }
+
+  private onData(streamId: number, data: Buffer): void {
+    let stream = this.streams.get(streamId)
+    const remoteParity = this.options.role === 'client' ? 1 : 0
+    if (stream === undefined && streamId % 2 === remoteParity) {
+      if (this.unclaimed.size >= MAX_UNCLAIMED_STREAMS) {
+        return this.sendEnd(streamId, { code: 'PROTOCOL_ERROR', message: 'too many streams nobody has claimed' })
+      }
+      stream = new DataStream(streamId, this)
+      this.streams.set(streamId, stream)
+      this.unclaimed.add(streamId)
+    }
+    stream?.receiveData(data)
+  }
+}
