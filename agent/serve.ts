@@ -1,7 +1,8 @@
 /** Serves the agent protocol on one byte duplex (stdio of an SSH channel, a socket, a pipe). */
 import type { Duplex } from 'node:stream'
 import { Peer } from '../protocol/wire/peer'
-import { connectEngine, describeEndpoint, resolveEngineEndpoint } from './engine'
+import { connectEngine } from './engine'
+import { describeEndpoint, resolveEngineEndpoint } from './engine-endpoint'
 import { EngineEvents } from './engine-events'
 import { createDispatcher, createHandlers } from './handlers'
 

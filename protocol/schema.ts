@@ -208,6 +208,7 @@ export type ApiResult<M extends ApiMethod> = M extends AgentMethod
 
 export const appEvents = {
   'host.stateChanged': hostViewSchema,
+  'host.removed': z.object({ hostId: hostIdSchema }),
   'container.stateChanged': containerChangeSchema.extend({ hostId: hostIdSchema }),
   'engine.stateChanged': agentEvents['engine.stateChanged'].extend({ hostId: hostIdSchema }),
 } satisfies Record<string, z.ZodType>

@@ -48,9 +48,9 @@ export class DataStream extends EventEmitter<DataStreamEvents> {
     private manualAck = false,
   ) {
     super()
-    this.on('newListener', (name) => {
+    this.on('newListener' as never, ((name: string) => {
       if (name === 'data' && this.early.length > 0) queueMicrotask(() => this.flushEarly())
-    })
+    }) as never)
   }
 
   get isEnded(): boolean {

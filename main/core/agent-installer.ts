@@ -1,0 +1,126 @@
+/**
+ * Installs the agent on a host over the SSH connection: detects the CPU architecture and
+ * Node.js, uploads the bundle by SFTP into a per-version directory private to the user
+ * (0700), checks its sha256 on the host, and starts it on an exec channel.
+ * A host that already has this exact version is left alone: installing twice is a no-op.
+ */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Duplex } from 'node:stream'
+import { BerthError } from '../../protocol/errors'
+import type { SshConnection } from './ssh-connection'
+
+export const MIN_NODE_MAJOR = 18
+
+export interface AgentBundle {
+  version: string
+  sha256: string
+  file: string
+}
+
+export async function loadAgentBundle(agentDir: string): Promise<AgentBundle> {
+  try {
+    const manifest = JSON.parse(await readFile(join(agentDir, 'manifest.json'), 'utf8')) as Omit<AgentBundle, 'file'> & { file: string }
+    return { version: manifest.version, sha256: manifest.sha256, file: join(agentDir, manifest.file) }
+  } catch (err) {
+    throw new BerthError('INTERNAL', `the agent bundle is missing in ${agentDir} (run npm run build): ${(err as Error).message}`)
+  }
+}
+
+export interface RemotePlatform {
+  /** `uname -m`: the kernel's machine name. */
+  machine: string
+  /** Node's process.arch on the host: the userspace architecture. */
+  nodeArch: string
+  nodeVersion: string
+  home: string
+}
+
+/** Quotes a string for a POSIX shell command line. */
+export function shQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`
+}
+
+export async function probeHost(conn: SshConnection): Promise<RemotePlatform> {
+  const result = await conn.exec(`uname -m; echo "$HOME"; node -e 'console.log(process.arch + " " + process.versions.node)'`)
+  const [machine = '', home = '', nodeLine = ''] = result.stdout.split('\n').map((l) => l.trim())
+  const [nodeArch, nodeVersion] = nodeLine.split(' ')
+  if (!home.startsWith('/')) throw new BerthError('UNSUPPORTED', `could not find the home directory on the host (got "${home}")`)
+  if (!nodeArch || !nodeVersion) {
+    throw new BerthError(
+      'UNSUPPORTED',
+      `Node.js ${MIN_NODE_MAJOR} or newer is needed on the host to run Berth's agent, and no \`node\` was found in the login PATH. ` +
+        'Install it (for example `sudo apt install nodejs`) and connect again.',
+      { machine },
+    )
+  }
+  const major = Number(nodeVersion.split('.')[0])
+  if (!(major >= MIN_NODE_MAJOR)) {
+    throw new BerthError(
+      'UNSUPPORTED',
+      `the host has Node.js ${nodeVersion}; Berth's agent needs ${MIN_NODE_MAJOR} or newer. Upgrade Node.js on the host and connect again.`,
+      { machine, nodeVersion },
+    )
+  }
+  return { machine, nodeArch, nodeVersion, home }
+}
+
+export function agentInstallDir(platform: RemotePlatform, bundle: AgentBundle): string {
+  return `${platform.home}/.berth/agent/${bundle.version}-linux-${platform.nodeArch}`
+}
+
+const SHA256_SCRIPT =
+  `const f=process.argv[1];try{process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync(f)).digest("hex"))}catch{process.stdout.write("missing")}`
+
+async function remoteSha256(conn: SshConnection, path: string): Promise<string> {
+  const result = await conn.exec(`node -e ${shQuote(SHA256_SCRIPT)} ${shQuote(path)}`)
+  return result.stdout.trim()
+}
+
+export interface InstallResult {
+  path: string
+  /** False when this version was already there and nothing was uploaded. */
+  uploaded: boolean
+}
+
+export async function installAgent(conn: SshConnection, bundle: AgentBundle, platform: RemotePlatform): Promise<InstallResult> {
+  const dir = agentInstallDir(platform, bundle)
+  const path = `${dir}/agent.cjs`
+  if ((await remoteSha256(conn, path)) === bundle.sha256) return { path, uploaded: false }
+
+  const base = `${platform.home}/.berth`
+  const mk = await conn.exec(`umask 077 && mkdir -p ${shQuote(dir)} && chmod 700 ${shQuote(base)} ${shQuote(`${base}/agent`)} ${shQuote(dir)}`)
+  if (mk.code !== 0) throw new BerthError('PERMISSION_DENIED', `could not create ${dir} on the host: ${mk.stderr.trim()}`)
+
+  const tmp = `${path}.upload-${process.pid}-${Date.now()}`
+  const sftp = await conn.sftp()
+  try {
+    const content = await readFile(bundle.file)
+    await new Promise<void>((resolve, reject) =>
+      sftp.writeFile(tmp, content, { mode: 0o600 }, (err) =>
+        err ? reject(new BerthError('PERMISSION_DENIED', `could not upload the agent to ${tmp}: ${err.message}`)) : resolve(),
+      ),
+    )
+  } finally {
+    sftp.end()
+  }
+  const uploadedSha = await remoteSha256(conn, tmp)
+  if (uploadedSha !== bundle.sha256) {
+    await conn.exec(`rm -f ${shQuote(tmp)}`)
+    throw new BerthError('INTERNAL', `the agent arrived damaged on the host (sha256 ${uploadedSha}, expected ${bundle.sha256})`)
+  }
+  const mv = await conn.exec(`mv -f ${shQuote(tmp)} ${shQuote(path)}`)
+  if (mv.code !== 0) throw new BerthError('PERMISSION_DENIED', `could not put the agent in place: ${mv.stderr.trim()}`)
+  return { path, uploaded: true }
+}
+
+/** Starts the installed agent on an exec channel; its stdio carries the protocol. */
+export async function startRemoteAgent(conn: SshConnection, path: string): Promise<{ transport: Duplex; stderr: () => string }> {
+  const channel = await conn.execChannel(`exec node ${shQuote(path)} --stdio`)
+  let stderr = ''
+  channel.stderr.on('data', (d: Buffer) => {
+    // keep only the tail: enough to explain a crash, bounded in memory
+    stderr = (stderr + d.toString('utf8')).slice(-4096)
+  })
+  return { transport: channel, stderr: () => stderr }
+}

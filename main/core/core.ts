@@ -1,0 +1,149 @@
+/**
+ * The core: everything behind the renderer's typed API, in plain Node. Both shells (Electron
+ * IPC and the browser shell's WebSocket) hand it `invoke(method, params)` and relay its
+ * events; it validates every call with the schema and answers with an envelope, never a throw.
+ */
+import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import { homedir, hostname } from 'node:os'
+import { BerthError, type BerthErrorValue, toErrorValue } from '../../protocol/errors'
+import type { z } from 'zod'
+import { agentMethods, isAgentMethod, isLocalMethod, type LocalMethod, localMethods, type HostView } from '../../protocol/schema'
+import { parseOrThrow } from '../../protocol/validate'
+import { HostStore } from './host-store'
+import { type HostConfig, HostSession } from './host-session'
+import { localEngineExists } from './local-agent'
+import { berthKnownHostsFile, userKnownHostsFile } from './paths'
+
+export type Envelope = { ok: true; result: unknown } | { ok: false; error: BerthErrorValue }
+
+export interface CoreOptions {
+  dataDir: string
+  agentDir: string
+  env?: NodeJS.ProcessEnv
+  homeDir?: string
+  /** Connect saved hosts and the local host at start (the shells do; some tests do not). */
+  autoConnect?: boolean
+}
+
+export const LOCAL_HOST_ID = 'local'
+
+type LocalHandlers = {
+  [M in LocalMethod]: (params: z.output<(typeof localMethods)[M]['params']>) => Promise<z.input<(typeof localMethods)[M]['result']>>
+}
+
+export class BerthCore {
+  private readonly events = new EventEmitter()
+  private readonly sessions = new Map<string, HostSession>()
+  private readonly store: HostStore
+  private readonly env: NodeJS.ProcessEnv
+
+  constructor(private readonly options: CoreOptions) {
+    this.env = options.env ?? process.env
+    this.store = new HostStore(options.dataDir)
+    this.events.setMaxListeners(100)
+  }
+
+  async start(): Promise<void> {
+    if (await localEngineExists(this.env)) {
+      this.addSession({ id: LOCAL_HOST_ID, name: hostname(), address: 'localhost', port: 0, user: '', local: true })
+    }
+    for (const config of await this.store.load()) this.addSession(config)
+    if (this.options.autoConnect ?? true) {
+      for (const session of this.sessions.values()) session.connect().catch(() => {})
+    }
+  }
+
+  onEvent(listener: (event: string, payload: unknown) => void): () => void {
+    this.events.on('event', listener)
+    return () => this.events.off('event', listener)
+  }
+
+  async invoke(method: string, params: unknown): Promise<Envelope> {
+    try {
+      return { ok: true, result: await this.dispatch(method, params) }
+    } catch (err) {
+      return { ok: false, error: toErrorValue(err) }
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const session of this.sessions.values()) session.disconnect()
+  }
+
+  private async dispatch(method: string, params: unknown): Promise<unknown> {
+    if (isAgentMethod(method)) {
+      const { hostId, ...rest } = (params ?? {}) as { hostId?: unknown }
+      if (typeof hostId !== 'string') throw new BerthError('INVALID_INPUT', `${method} needs a hostId`)
+      const agentParams = parseOrThrow(agentMethods[method].params, rest, `parameters for ${method}`)
+      return this.session(hostId).request(method, agentParams)
+    }
+    if (!isLocalMethod(method)) throw new BerthError('UNSUPPORTED', `there is no method ${method}`)
+    const handler = this.localHandlers[method] as (p: unknown) => Promise<unknown>
+    return handler(parseOrThrow(localMethods[method].params, params, `parameters for ${method}`))
+  }
+
+  private readonly localHandlers: LocalHandlers = {
+    'hosts.list': async () => [...this.sessions.values()].map((s) => s.snapshot),
+    'hosts.add': async (input) => this.addHost(input),
+    'hosts.remove': async ({ hostId }) => this.removeHost(hostId),
+    'hosts.connect': async ({ hostId }) => this.session(hostId).connect(),
+    'hosts.disconnect': async ({ hostId }) => this.session(hostId).disconnect(),
+    'hosts.trustKey': async ({ hostId, fingerprint }) => this.trustKey(hostId, fingerprint),
+  }
+
+  private session(hostId: string): HostSession {
+    const session = this.sessions.get(hostId)
+    if (!session) throw new BerthError('NOT_FOUND', `there is no host with id ${hostId}`)
+    return session
+  }
+
+  private addSession(config: HostConfig): HostSession {
+    const home = this.options.homeDir ?? homedir()
+    const session = new HostSession(config, {
+      ssh: {
+        homeDir: home,
+        knownHostsFiles: [userKnownHostsFile(home), berthKnownHostsFile(this.options.dataDir)],
+        ...(this.env.SSH_AUTH_SOCK ? { agentSocket: this.env.SSH_AUTH_SOCK } : {}),
+      },
+      agentDir: this.options.agentDir,
+      processEnv: this.env,
+      emit: (event, payload) => this.events.emit('event', event, payload),
+    })
+    this.sessions.set(config.id, session)
+    return session
+  }
+
+  private async addHost(input: Omit<HostConfig, 'id'>): Promise<HostView> {
+    const duplicate = [...this.sessions.values()].find((s) => s.config.name.toLowerCase() === input.name.toLowerCase())
+    if (duplicate) throw new BerthError('CONFLICT', `a host named ${input.name} already exists`)
+    const config: HostConfig = { ...input, id: randomUUID().slice(0, 8) }
+    const session = this.addSession(config)
+    await this.persist()
+    this.events.emit('event', 'host.stateChanged', session.snapshot)
+    return session.snapshot
+  }
+
+  private async removeHost(hostId: string): Promise<Record<string, never>> {
+    const session = this.session(hostId)
+    if (session.config.local) throw new BerthError('INVALID_INPUT', 'this computer cannot be removed')
+    session.disconnect()
+    this.sessions.delete(hostId)
+    await this.persist()
+    this.events.emit('event', 'host.removed', { hostId })
+    return {}
+  }
+
+  private async trustKey(hostId: string, fingerprint: string): Promise<HostView> {
+    const session = this.session(hostId)
+    const pending = session.snapshot.pendingHostKey
+    if (!pending || pending.fingerprint !== fingerprint) {
+      throw new BerthError('CONFLICT', `no unknown key with fingerprint ${fingerprint} is waiting for ${session.config.name}: connect again`)
+    }
+    return session.connect({ trustFingerprint: fingerprint })
+  }
+
+  private persist(): Promise<void> {
+    return this.store.save([...this.sessions.values()].map((s) => s.config))
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * The renderer's Content Security Policy, sent as a header by both shells (index.html holds
+ * the same policy as a meta tag for file:// loads). No inline or remote scripts; connections
+ * only back to the app itself (the browser shell's WebSocket is same-origin).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-src 'none'",
+  "frame-ancestors 'none'",
+].join('; ')

@@ -1,0 +1,194 @@
+/**
+ * One host's connection: SSH (or a local child), agent install, the protocol peer, and the
+ * host's state as the renderer sees it. Agent methods are forwarded generically.
+ */
+import { BerthError, toErrorValue } from '../../protocol/errors'
+import { type AgentMethod, agentEvents, agentMethods, type EngineInfo, type HostView } from '../../protocol/schema'
+import { Peer } from '../../protocol/wire/peer'
+import { installAgent, loadAgentBundle, probeHost, startRemoteAgent } from './agent-installer'
+import { startLocalAgent } from './local-agent'
+import { type SshEnvironment, SshConnection } from './ssh-connection'
+
+export interface HostConfig {
+  id: string
+  name: string
+  address: string
+  port: number
+  user: string
+  identityFile?: string
+  local?: boolean
+}
+
+export interface SessionDeps {
+  ssh: SshEnvironment
+  agentDir: string
+  processEnv: NodeJS.ProcessEnv
+  emit: (event: string, payload: unknown) => void
+}
+
+/** Node's names for CPUs, in Docker's words (used when the engine cannot be asked). */
+const NODE_TO_DOCKER_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'armv7', ia32: '386' }
+
+export class HostSession {
+  private view: HostView
+  private peer: Peer | undefined
+  private ssh: SshConnection | undefined
+  private stopLocal: (() => void) | undefined
+  private connecting: Promise<HostView> | undefined
+
+  constructor(
+    readonly config: HostConfig,
+    private readonly deps: SessionDeps,
+  ) {
+    this.view = {
+      id: config.id,
+      name: config.name,
+      local: config.local ?? false,
+      address: config.address,
+      port: config.port,
+      user: config.user,
+      state: 'disconnected',
+      ...(config.identityFile ? { identityFile: config.identityFile } : {}),
+    }
+  }
+
+  get snapshot(): HostView {
+    return this.view
+  }
+
+  connect(options: { trustFingerprint?: string } = {}): Promise<HostView> {
+    if (this.view.state === 'connected') return Promise.resolve(this.view)
+    this.connecting ??= this.doConnect(options).finally(() => (this.connecting = undefined))
+    return this.connecting
+  }
+
+  disconnect(): HostView {
+    this.teardown()
+    this.update({ state: 'disconnected', error: undefined, pendingHostKey: undefined })
+    return this.view
+  }
+
+  async request(method: AgentMethod, params: unknown): Promise<unknown> {
+    const peer = this.peer
+    if (!peer || this.view.state !== 'connected') {
+      throw new BerthError('UNREACHABLE', `${this.view.name} is not connected`)
+    }
+    return peer.request(method, params, { timeoutMs: agentMethods[method].timeoutMs })
+  }
+
+  private async doConnect(options: { trustFingerprint?: string }): Promise<HostView> {
+    this.teardown()
+    this.update({ state: 'connecting', error: undefined, pendingHostKey: undefined })
+    try {
+      const started = this.config.local ? await this.startLocal() : await this.startRemote(options)
+      const bundle = started.bundle
+      const peer = new Peer(started.transport, { role: 'client', version: bundle.version, expectVersion: bundle.version })
+      this.peer = peer
+      await peer.ready.catch((err: BerthError) => {
+        const tail = started.stderr().trim()
+        throw tail ? new BerthError(err.code, `${err.message}; the agent said: ${tail}`, err.detail) : err
+      })
+      this.wire(peer)
+      const info = await this.engineInfo(peer)
+      await peer.request('events.subscribe', {})
+      this.update({
+        state: 'connected',
+        agentVersion: bundle.version,
+        ...(info ? { arch: info.arch, engineVersion: info.engineVersion, engineAvailable: true } : {}),
+      })
+      return this.view
+    } catch (err) {
+      this.teardown()
+      const error = toErrorValue(err)
+      const pending =
+        error.code === 'HOST_KEY_UNKNOWN' && error.detail
+          ? { keyType: String(error.detail.keyType), fingerprint: String(error.detail.fingerprint) }
+          : undefined
+      this.update({ state: 'error', error, pendingHostKey: pending })
+      throw BerthError.fromValue(error)
+    }
+  }
+
+  private async startLocal() {
+    const bundle = await loadAgentBundle(this.deps.agentDir)
+    const local = startLocalAgent(bundle.file, this.deps.processEnv)
+    this.stopLocal = local.stop
+    return { ...local, bundle }
+  }
+
+  private async startRemote(options: { trustFingerprint?: string }) {
+    const target = { address: this.config.address, port: this.config.port, user: this.config.user }
+    const ssh = await SshConnection.connect(
+      this.config.identityFile ? { ...target, identityFile: this.config.identityFile } : target,
+      this.deps.ssh,
+      options.trustFingerprint ? { trustFingerprint: options.trustFingerprint } : {},
+    )
+    this.ssh = ssh
+    const bundle = await loadAgentBundle(this.deps.agentDir)
+    this.update({ state: 'installing' })
+    const platform = await probeHost(ssh)
+    this.update({ arch: NODE_TO_DOCKER_ARCH[platform.nodeArch] ?? platform.nodeArch })
+    const { path } = await installAgent(ssh, bundle, platform)
+    return { ...(await startRemoteAgent(ssh, path)), bundle }
+  }
+
+  /** Engine facts; a stopped engine leaves the host connected but marked unavailable. */
+  private async engineInfo(peer: Peer): Promise<EngineInfo | undefined> {
+    try {
+      return agentMethods['engine.info'].result.parse(await peer.request('engine.info', {}))
+    } catch (err) {
+      const error = toErrorValue(err)
+      if (error.code !== 'ENGINE_UNAVAILABLE' && error.code !== 'PERMISSION_DENIED') throw err
+      this.update({ engineAvailable: false, error })
+      return undefined
+    }
+  }
+
+  private wire(peer: Peer): void {
+    peer.on('event', (event, payload) => {
+      if (!Object.hasOwn(agentEvents, event)) return
+      const parsed = agentEvents[event as keyof typeof agentEvents].safeParse(payload)
+      if (!parsed.success) return
+      if (event === 'engine.stateChanged') this.onEngineState(parsed.data as { available: boolean; message?: string })
+      this.deps.emit(event, { ...parsed.data, hostId: this.config.id })
+    })
+    peer.on('close', (reason) => {
+      if (this.peer !== peer) return
+      this.teardown()
+      this.update({ state: 'error', error: { code: 'UNREACHABLE', message: `lost the connection to ${this.view.name}: ${reason.message}` } })
+    })
+  }
+
+  private onEngineState(state: { available: boolean; message?: string }): void {
+    if (!state.available) {
+      this.update({
+        engineAvailable: false,
+        error: { code: 'ENGINE_UNAVAILABLE', message: `the container engine stopped answering${state.message ? `: ${state.message}` : ''}` },
+      })
+      return
+    }
+    const peer = this.peer
+    if (!peer) return
+    this.engineInfo(peer).then(
+      (info) => info && this.update({ engineAvailable: true, error: undefined, arch: info.arch, engineVersion: info.engineVersion }),
+      () => {},
+    )
+  }
+
+  private teardown(): void {
+    const peer = this.peer
+    this.peer = undefined
+    peer?.close()
+    this.ssh?.close()
+    this.ssh = undefined
+    this.stopLocal?.()
+    this.stopLocal = undefined
+  }
+
+  private update(patch: Partial<HostView>): void {
+    const next = { ...this.view, ...patch } as Record<string, unknown>
+    for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key]
+    this.view = next as HostView
+    this.deps.emit('host.stateChanged', this.view)
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * One SSH connection to a host (ssh2), authenticated the way `ssh` does it (ssh-agent, then
+ * key files) and with the host key checked against known_hosts before anything is sent.
+ * Channels for the agent and SFTP for its install ride on this one connection.
+ */
+import { readFile } from 'node:fs/promises'
+import ssh2, { type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2'
+import { BerthError } from '../../protocol/errors'
+import {
+  appendKnownHost,
+  fingerprint,
+  type HostKeyVerdict,
+  keyTypeOf,
+  knownKeyTypes,
+  readKnownHostsFiles,
+  verifyHostKey,
+} from './known-hosts'
+
+export interface SshTarget {
+  address: string
+  port: number
+  user: string
+  /** Explicit key file; when absent the default ~/.ssh/id_* files are tried. */
+  identityFile?: string
+}
+
+export interface SshEnvironment {
+  homeDir: string
+  /** known_hosts files read for checking; the last one is Berth's own, where accepted keys go. */
+  knownHostsFiles: string[]
+  agentSocket?: string
+}
+
+export interface ConnectOptions {
+  /** The fingerprint the user accepted for an unknown key. */
+  trustFingerprint?: string
+  readyTimeoutMs?: number
+}
+
+export interface ExecResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+// ssh2 is CommonJS: its named exports are not visible to Node's ESM loader
+const { Client, utils } = ssh2
+
+const DEFAULT_HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+]
+
+/** Put the algorithms of keys already recorded first, so a known host shows its known key. */
+function hostKeyAlgorithms(knownTypes: string[]): string[] {
+  const preferred = knownTypes.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]))
+  return [...new Set([...preferred.filter((a) => DEFAULT_HOST_KEY_ALGORITHMS.includes(a)), ...DEFAULT_HOST_KEY_ALGORITHMS])]
+}
+
+const DEFAULT_KEY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa']
+
+type AuthAttempt = { label: string; method: Record<string, unknown> }
+
+async function authAttempts(target: SshTarget, env: SshEnvironment, skipped: string[]): Promise<AuthAttempt[]> {
+  const attempts: AuthAttempt[] = []
+  if (env.agentSocket) {
+    attempts.push({ label: 'ssh-agent', method: { type: 'agent', username: target.user, agent: env.agentSocket } })
+  }
+  const files = target.identityFile ? [target.identityFile] : DEFAULT_KEY_FILES.map((f) => `${env.homeDir}/.ssh/${f}`)
+  for (const file of files) {
+    let key: Buffer
+    try {
+      key = await readFile(file)
+    } catch {
+      if (target.identityFile) skipped.push(`${file} (cannot be read)`)
+      continue
+    }
+    const parsed = utils.parseKey(key)
+    if (parsed instanceof Error) {
+      // passphrase prompts come with the hosts issue; say plainly why the key was not used
+      skipped.push(/passphrase/i.test(parsed.message) ? `${file} (encrypted: needs its passphrase)` : `${file} (${parsed.message})`)
+      continue
+    }
+    attempts.push({ label: file, method: { type: 'publickey', username: target.user, key } })
+  }
+  return attempts
+}
+
+function networkError(err: NodeJS.ErrnoException, where: string): BerthError {
+  const reasons: Record<string, string> = {
+    ECONNREFUSED: 'connection refused (is sshd running?)',
+    EHOSTUNREACH: 'no route to host',
+    ENETUNREACH: 'network unreachable',
+    ETIMEDOUT: 'timed out',
+    ENOTFOUND: 'no such host name',
+    EAI_AGAIN: 'host name lookup failed',
+    ECONNRESET: 'connection reset',
+  }
+  const reason = (err.code && reasons[err.code]) ?? err.message
+  return new BerthError('UNREACHABLE', `cannot reach ${where}: ${reason}`, err.code ? { errno: err.code } : undefined)
+}
+
+export class SshConnection {
+  private readonly client: ssh2.Client = new Client()
+  private closedListeners: Array<(err?: BerthError) => void> = []
+
+  private constructor(readonly target: SshTarget) {}
+
+  static async connect(target: SshTarget, env: SshEnvironment, options: ConnectOptions = {}): Promise<SshConnection> {
+    const conn = new SshConnection(target)
+    await conn.open(env, options)
+    return conn
+  }
+
+  private async open(env: SshEnvironment, options: ConnectOptions): Promise<void> {
+    const { address, port, user } = this.target
+    const where = `${user}@${address}:${port}`
+    const entries = await readKnownHostsFiles(env.knownHostsFiles)
+    const ownFile = env.knownHostsFiles[env.knownHostsFiles.length - 1]!
+    const skipped: string[] = []
+    const attempts = await authAttempts(this.target, env, skipped)
+    const tried: string[] = []
+    let hostKeyError: BerthError | undefined
+
+    const hostVerifier = (key: Buffer, verify: (ok: boolean) => void): void => {
+      const verdict: HostKeyVerdict = verifyHostKey(entries, address, port, key)
+      const actual = fingerprint(key)
+      if (verdict.kind === 'known') return verify(true)
+      if (verdict.kind === 'unknown' && options.trustFingerprint === actual) {
+        appendKnownHost(ownFile, address, port, key).then(
+          () => verify(true),
+          (err: Error) => {
+            hostKeyError = new BerthError('INTERNAL', `could not record the host key in ${ownFile}: ${err.message}`)
+            verify(false)
+          },
+        )
+        return
+      }
+      hostKeyError = hostKeyFailure(verdict, address, port, key, actual)
+      verify(false)
+    }
+
+    const config: ConnectConfig = {
+      host: address,
+      port,
+      username: user,
+      readyTimeout: options.readyTimeoutMs ?? 20_000,
+      // a dead link is noticed within about 10 s
+      keepaliveInterval: 5_000,
+      keepaliveCountMax: 2,
+      algorithms: { serverHostKey: hostKeyAlgorithms(knownKeyTypes(entries, address, port)) as never },
+      hostVerifier: hostVerifier as never,
+      authHandler: ((_left: unknown, _partial: unknown, next: (m: unknown) => void) => {
+        const attempt = attempts.shift()
+        if (!attempt) return next(false)
+        tried.push(attempt.label)
+        next(attempt.method)
+      }) as never,
+    }
+
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error & { level?: string; code?: string }): void => {
+        cleanup()
+        if (hostKeyError) return reject(hostKeyError)
+        if (err.level === 'client-authentication') {
+          const parts = [tried.length ? `tried ${tried.join(', ')}` : 'no usable key or agent was found']
+          if (skipped.length) parts.push(`skipped ${skipped.join(', ')}`)
+          return reject(new BerthError('AUTH_FAILED', `${where} refused authentication: ${parts.join('; ')}`, { tried, skipped }))
+        }
+        if (err.level === 'client-timeout') return reject(new BerthError('TIMEOUT', `${where} did not complete the SSH handshake in time`))
+        if (err.code) return reject(networkError(err, `${address}:${port}`))
+        reject(new BerthError('UNREACHABLE', `SSH to ${where} failed: ${err.message}`))
+      }
+      const onReady = (): void => {
+        cleanup()
+        resolve()
+      }
+      const cleanup = (): void => {
+        this.client.off('error', onError)
+        this.client.off('ready', onReady)
+      }
+      this.client.on('error', onError)
+      this.client.on('ready', onReady)
+      this.client.connect(config)
+    })
+
+    this.client.on('error', () => {}) // after ready, errors surface as 'close'
+    this.client.on('close', () => {
+      const listeners = this.closedListeners
+      this.closedListeners = []
+      for (const l of listeners) l(new BerthError('UNREACHABLE', `the SSH connection to ${where} closed`))
+    })
+  }
+
+  onClose(listener: (err?: BerthError) => void): void {
+    this.closedListeners.push(listener)
+  }
+
+  /** Runs a command and collects its output (for short probes, not for streams). */
+  exec(command: string, timeoutMs = 30_000): Promise<ExecResult> {
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (err, channel) => {
+        if (err) return reject(new BerthError('UNREACHABLE', `could not run a command on the host: ${err.message}`))
+        const out: Buffer[] = []
+        const errOut: Buffer[] = []
+        const timer = setTimeout(() => {
+          channel.close()
+          reject(new BerthError('TIMEOUT', `command did not finish within ${timeoutMs / 1000} s: ${command}`))
+        }, timeoutMs)
+        channel.on('data', (d: Buffer) => out.push(d))
+        channel.stderr.on('data', (d: Buffer) => errOut.push(d))
+        channel.on('close', (code: number | null) => {
+          clearTimeout(timer)
+          resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errOut).toString('utf8') })
+        })
+      })
+    })
+  }
+
+  /** An exec channel as a byte duplex (the agent's stdio). */
+  execChannel(command: string): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (err, channel) => {
+        if (err) reject(new BerthError('UNREACHABLE', `could not start ${command}: ${err.message}`))
+        else resolve(channel)
+      })
+    })
+  }
+
+  sftp(): Promise<SFTPWrapper> {
+    return new Promise((resolve, reject) => {
+      this.client.sftp((err, sftp) => {
+        if (err) reject(new BerthError('UNSUPPORTED', `the host's SSH server offers no SFTP: ${err.message}`))
+        else resolve(sftp)
+      })
+    })
+  }
+
+  close(): void {
+    this.client.end()
+  }
+}
+
+function hostKeyFailure(verdict: HostKeyVerdict, host: string, port: number, key: Buffer, actual: string): BerthError {
+  const keyType = keyTypeOf(key)
+  if (verdict.kind === 'unknown') {
+    return new BerthError(
+      'HOST_KEY_UNKNOWN',
+      `The authenticity of ${host}:${port} can't be established. ${keyType} key fingerprint is ${actual}.`,
+      { keyType, fingerprint: actual, otherKnownTypes: verdict.otherTypes },
+    )
+  }
+  const { entry } = verdict
+  const expected = fingerprint(Buffer.from(entry.keyBase64, 'base64'))
+  if (verdict.kind === 'revoked') {
+    return new BerthError('HOST_KEY_CHANGED', `${host}:${port} presented a revoked ${keyType} key (${actual}), listed at ${entry.file}:${entry.line}`, {
+      actualFingerprint: actual,
+      knownHostsFile: entry.file,
+      line: entry.line,
+    })
+  }
+  return new BerthError(
+    'HOST_KEY_CHANGED',
+    `The ${keyType} host key of ${host}:${port} has changed: expected ${expected} (${entry.file}:${entry.line}), got ${actual}. ` +
+      'Someone could be intercepting the connection, or the host was reinstalled. Berth refused to connect; ' +
+      `if the change is expected, remove line ${entry.line} of ${entry.file}.`,
+    { expectedFingerprint: expected, actualFingerprint: actual, knownHostsFile: entry.file, line: entry.line, keyType },
+  )
+}
