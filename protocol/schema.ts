@@ -192,7 +192,8 @@ export type LocalMethod = keyof typeof localMethods
 
 export type ApiMethod = AgentMethod | LocalMethod
 
-type WithHost<P> = P & { hostId: string }
+/** A strict empty object infers as Record<string, never>, which no `{ hostId }` would fit. */
+type WithHost<P> = (string extends keyof P ? unknown : P) & { hostId: string }
 
 export type ApiParams<M extends ApiMethod> = M extends AgentMethod
   ? WithHost<z.input<(typeof agentMethods)[M]['params']>>
