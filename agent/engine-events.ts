@@ -9,7 +9,7 @@
  * backoff until the engine answers again.
  */
 import type Docker from 'dockerode'
-import type { ContainerChange } from '../protocol/schema'
+import type { ContainerChange, ContainerSummary } from '../protocol/schema'
 import { findContainer } from './containers'
 
 /** Actions after which a container's state or name may have changed. */
@@ -116,7 +116,7 @@ export class EngineEvents {
   }
 
   private async report(id: string, action: string): Promise<void> {
-    let container = null
+    let container: ContainerSummary | null
     try {
       container = action === 'destroy' ? null : await findContainer(this.docker, id)
     } catch {

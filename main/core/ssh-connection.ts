@@ -71,7 +71,9 @@ async function authAttempts(target: SshTarget, env: SshEnvironment, skipped: str
   if (env.agentSocket) {
     attempts.push({ label: 'ssh-agent', method: { type: 'agent', username: target.user, agent: env.agentSocket } })
   }
-  const files = target.identityFile ? [target.identityFile] : DEFAULT_KEY_FILES.map((f) => `${env.homeDir}/.ssh/${f}`)
+  // `~/` as ssh_config and people write it
+  const explicit = target.identityFile?.replace(/^~(?=\/|$)/, env.homeDir)
+  const files = explicit ? [explicit] : DEFAULT_KEY_FILES.map((f) => `${env.homeDir}/.ssh/${f}`)
   for (const file of files) {
     let key: Buffer
     try {

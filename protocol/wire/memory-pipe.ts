@@ -2,8 +2,7 @@
 import { Duplex } from 'node:stream'
 
 export function memoryPipe(): [Duplex, Duplex] {
-  let aSide: Duplex | undefined
-  let bSide: Duplex | undefined
+  const sides: { a?: Duplex; b?: Duplex } = {}
   const make = (other: () => Duplex | undefined): Duplex =>
     new Duplex({
       read() {},
@@ -21,7 +20,9 @@ export function memoryPipe(): [Duplex, Duplex] {
         done(err)
       },
     })
-  aSide = make(() => bSide)
-  bSide = make(() => aSide)
-  return [aSide, bSide]
+  const a = make(() => sides.b)
+  const b = make(() => sides.a)
+  sides.a = a
+  sides.b = b
+  return [a, b]
 }

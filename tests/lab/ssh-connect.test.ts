@@ -1,0 +1,131 @@
+/**
+ * Connecting to lab hosts over real SSH: host-key checking, authentication, agent install.
+ */
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { HostView } from '../../protocol/schema'
+import { addLabHost, agentDir, call, connectLabHost, startCore, type TestCore } from './support/core'
+import { inHost, labHost, readLab } from './support/lab'
+
+const lab = readLab()
+const h1 = labHost(lab, 'h1')
+const h2 = labHost(lab, 'h2')
+const manifest = JSON.parse(readFileSync(join(agentDir, 'manifest.json'), 'utf8')) as { version: string; sha256: string }
+const cores: TestCore[] = []
+afterAll(async () => {
+  for (const c of cores) await c.core.close()
+})
+async function core(env: NodeJS.ProcessEnv = {}) {
+  const c = await startCore(env)
+  cores.push(c)
+  return c
+}
+
+describe('host keys', () => {
+  it('shows an unknown key with its SHA256 fingerprint and connects once the user trusts it', async () => {
+    const { core: c, dataDir, home } = await core()
+    const view = await addLabHost(c, lab, h1)
+    const first = await c.invoke('hosts.connect', { hostId: view.id })
+    expect(first).toMatchObject({ ok: false, error: { code: 'HOST_KEY_UNKNOWN', detail: { fingerprint: h1.hostKeyFingerprint, keyType: 'ssh-ed25519' } } })
+    const listed = await call<HostView[]>(c, 'hosts.list', {})
+    expect(listed[0]).toMatchObject({ state: 'error', pendingHostKey: { fingerprint: h1.hostKeyFingerprint } })
+
+    // a fingerprint other than the one shown is not accepted
+    expect(await c.invoke('hosts.trustKey', { hostId: view.id, fingerprint: 'SHA256:forged' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
+
+    const connected = await call<HostView>(c, 'hosts.trustKey', { hostId: view.id, fingerprint: h1.hostKeyFingerprint })
+    expect(connected).toMatchObject({ state: 'connected', arch: 'amd64', agentVersion: manifest.version })
+    // accepted keys go to Berth's own file, which ssh-keygen can read; ~/.ssh is left alone
+    const found = execFileSync('ssh-keygen', ['-F', h1.address, '-f', join(dataDir, 'known_hosts')], { encoding: 'utf8' })
+    expect(found).toContain(h1.hostKeyPublic.split(' ')[1])
+    expect(existsSync(join(home, '.ssh/known_hosts'))).toBe(false)
+  })
+
+  it('refuses a changed key with HOST_KEY_CHANGED naming both fingerprints, the file and the line', async () => {
+    const { core: c, home } = await core()
+    const other = join(home, 'other_key')
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other])
+    const otherPub = readFileSync(`${other}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')
+    const otherFingerprint = execFileSync('ssh-keygen', ['-lf', `${other}.pub`], { encoding: 'utf8' }).split(' ')[1]
+    const knownHosts = join(home, '.ssh/known_hosts')
+    writeFileSync(knownHosts, `# reinstalled since\n${h2.address} ${otherPub}\n`)
+    const view = await addLabHost(c, lab, h2)
+    const result = await c.invoke('hosts.connect', { hostId: view.id })
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'HOST_KEY_CHANGED',
+        detail: { expectedFingerprint: otherFingerprint, actualFingerprint: h2.hostKeyFingerprint, knownHostsFile: knownHosts, line: 2 },
+      },
+    })
+    expect(!result.ok && result.error.message).toContain(`expected ${otherFingerprint}`)
+    expect(!result.ok && result.error.message).toContain(`got ${h2.hostKeyFingerprint}`)
+    const listed = await call<HostView[]>(c, 'hosts.list', {})
+    expect(listed[0]).toMatchObject({ state: 'error', error: { code: 'HOST_KEY_CHANGED' } })
+    expect(listed[0]!.pendingHostKey).toBeUndefined()
+  })
+})
+
+describe('authentication', () => {
+  it('uses ssh-agent when no key file is given', async () => {
+    const socket = join(lab.identityFile, '..', `agent-${process.pid}.sock`)
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' })
+    try {
+      for (let i = 0; i < 50 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50))
+      execFileSync('ssh-add', ['-q', lab.identityFile], { env: { ...process.env, SSH_AUTH_SOCK: socket } })
+      const { core: c } = await core({ SSH_AUTH_SOCK: socket })
+      // trust the key first, then connect with nothing but the agent
+      const view = await call<HostView>(c, 'hosts.add', { name: 'via-agent', address: h1.address, port: 22, user: h1.user })
+      await c.invoke('hosts.connect', { hostId: view.id })
+      const connected = await call<HostView>(c, 'hosts.trustKey', { hostId: view.id, fingerprint: h1.hostKeyFingerprint })
+      expect(connected.state).toBe('connected')
+    } finally {
+      agent.kill()
+    }
+  })
+
+  it('names the keys it tried when the host refuses them', async () => {
+    const { core: c, home } = await core()
+    const stranger = join(home, 'stranger')
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', stranger])
+    const view = await call<HostView>(c, 'hosts.add', { name: 'wrong-key', address: h1.address, port: 22, user: h1.user, identityFile: stranger })
+    await c.invoke('hosts.connect', { hostId: view.id })
+    const result = await c.invoke('hosts.trustKey', { hostId: view.id, fingerprint: h1.hostKeyFingerprint })
+    expect(result).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } })
+    expect(!result.ok && result.error.message).toContain(`tried ${stranger}`)
+  })
+})
+
+describe('agent install', () => {
+  it('installs into a private per-version directory once, and not again on the next connect', async () => {
+    const { core: c } = await core()
+    const view = await connectLabHost(c, lab, h2)
+    const dir = `/home/${h2.user}/.berth/agent/${manifest.version}-linux-x64`
+    const file = `${dir}/agent.cjs`
+    for (const d of [`/home/${h2.user}/.berth`, `/home/${h2.user}/.berth/agent`, dir]) {
+      expect((statSync(d).mode & 0o777).toString(8), d).toBe('700')
+    }
+    const owner = execFileSync('stat', ['-c', '%U', file], { encoding: 'utf8' }).trim()
+    expect(owner).toBe(h2.user)
+    expect(execFileSync('sha256sum', [file], { encoding: 'utf8' }).split(' ')[0]).toBe(manifest.sha256)
+    const firstInstall = statSync(file).mtimeMs
+
+    await call(c, 'hosts.disconnect', { hostId: view.id })
+    const again = await call<HostView>(c, 'hosts.connect', { hostId: view.id })
+    expect(again.state).toBe('connected')
+    expect(statSync(file).mtimeMs).toBe(firstInstall)
+  })
+
+  it('runs the agent as the login user with no TCP port open on the host', async () => {
+    const { core: c } = await core()
+    await connectLabHost(c, lab, h1)
+    const agents = execFileSync('pgrep', ['-u', h1.user, '-f', 'agent.cjs --stdio'], { encoding: 'utf8' }).trim()
+    expect(agents.length).toBeGreaterThan(0)
+    const listening = await inHost(h1, 'ss', '-Hltnp')
+    const owners = listening.split('\n').filter(Boolean).map((l) => /users:\(\("([^"]+)"/.exec(l)?.[1])
+    expect(owners.every((o) => o === 'sshd' || o === 'dockerd' || o === 'containerd')).toBe(true)
+    expect(listening).not.toContain('node')
+  })
+})

@@ -1,0 +1,57 @@
+/** A BerthCore in this process, with its own data folder and home, for core-level lab tests. */
+import { mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { BerthCore } from '../../../main/core/core'
+import type { HostView } from '../../../protocol/schema'
+import type { Lab, LabHost } from './lab'
+
+export const agentDir = join(import.meta.dirname, '../../../out/agent')
+
+export interface TestCore {
+  core: BerthCore
+  home: string
+  dataDir: string
+  events: Array<{ event: string; payload: Record<string, unknown> }>
+}
+
+export async function startCore(env: NodeJS.ProcessEnv = {}): Promise<TestCore> {
+  const base = mkdtempSync(join(tmpdir(), 'berth-core-'))
+  const home = join(base, 'home')
+  const dataDir = join(base, 'data')
+  mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 })
+  // no local engine unless a test asks for one
+  const core = new BerthCore({ dataDir, agentDir, homeDir: home, autoConnect: false, env: { DOCKER_HOST: 'unix:///nonexistent.sock', ...env } })
+  const events: TestCore['events'] = []
+  core.onEvent((event, payload) => events.push({ event, payload: payload as Record<string, unknown> }))
+  await core.start()
+  return { core, home, dataDir, events }
+}
+
+export async function call<T = unknown>(core: BerthCore, method: string, params: unknown): Promise<T> {
+  const envelope = await core.invoke(method, params)
+  if (!envelope.ok) throw Object.assign(new Error(`${envelope.error.code}: ${envelope.error.message}`), envelope.error)
+  return envelope.result as T
+}
+
+export async function addLabHost(core: BerthCore, lab: Lab, host: LabHost, extra: Record<string, unknown> = {}): Promise<HostView> {
+  return call<HostView>(core, 'hosts.add', {
+    name: host.name,
+    address: host.address,
+    port: host.port,
+    user: host.user,
+    identityFile: lab.identityFile,
+    ...extra,
+  })
+}
+
+/** Adds a lab host, accepts its key (checked against the lab's own record) and connects. */
+export async function connectLabHost(core: BerthCore, lab: Lab, host: LabHost): Promise<HostView> {
+  const view = await addLabHost(core, lab, host)
+  const first = await core.invoke('hosts.connect', { hostId: view.id })
+  if (first.ok) return first.result as HostView
+  if (first.error.code !== 'HOST_KEY_UNKNOWN' || first.error.detail?.fingerprint !== host.hostKeyFingerprint) {
+    throw new Error(`unexpected: ${first.error.code} ${first.error.message}`)
+  }
+  return call<HostView>(core, 'hosts.trustKey', { hostId: view.id, fingerprint: host.hostKeyFingerprint })
+}

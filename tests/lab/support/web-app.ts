@@ -1,0 +1,58 @@
+/**
+ * Runs the real browser shell (`node out/main/web.js`, what `npm run web` starts) with its
+ * own data folder and home, and gives back the printed address with its token.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const root = join(import.meta.dirname, '../../..')
+
+export interface WebApp {
+  url: string
+  origin: string
+  home: string
+  dataDir: string
+  output: () => string
+  stop: () => Promise<void>
+}
+
+export async function startWebApp(env: Record<string, string | undefined> = {}): Promise<WebApp> {
+  const base = mkdtempSync(join(tmpdir(), 'berth-app-'))
+  const home = join(base, 'home')
+  const dataDir = join(base, 'data')
+  mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 })
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, HOME: home, BERTH_DATA_DIR: dataDir, SSH_AUTH_SOCK: '', ...env }
+  for (const [k, v] of Object.entries(childEnv)) if (v === undefined || v === '') delete childEnv[k]
+  const child: ChildProcess = spawn(process.execPath, [join(root, 'out/main/web.js')], { env: childEnv, stdio: 'pipe' })
+  let output = ''
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()))
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()))
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the web shell printed no address:\n${output}`)), 15_000)
+    const check = (): void => {
+      const match = /Berth is running at (\S+)/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve(match[1]!)
+      }
+    }
+    child.stdout!.on('data', check)
+    child.once('exit', (code) => reject(new Error(`the web shell exited (${code}):\n${output}`)))
+  })
+  return {
+    url,
+    origin: new URL(url).origin,
+    home,
+    dataDir,
+    output: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+        setTimeout(() => child.kill('SIGKILL'), 5_000).unref()
+      }),
+  }
+}
