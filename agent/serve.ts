@@ -4,7 +4,7 @@ import { Peer } from '../protocol/wire/peer'
 import { connectEngine } from './engine'
 import { describeEndpoint, resolveEngineEndpoint } from './engine-endpoint'
 import { EngineEvents } from './engine-events'
-import { createDispatcher, createHandlers } from './handlers'
+import { createDispatcher, createHandlers } from './handlers/index'
 
 export interface AgentRuntime {
   serve(transport: Duplex): Peer

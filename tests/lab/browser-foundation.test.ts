@@ -22,6 +22,10 @@ let browser: Browser
 let page: Page
 
 beforeAll(async () => {
+  // the seeded states this file starts from (another run may have changed them)
+  await docker(h1, 'start', 'web', 'worker')
+  await docker(h1, 'rm', '-f', 'fresh')
+  await docker(h1, 'create', '--name', 'fresh', '--network', 'none', lab.image, 'sh', '-c', 'trap "exit 0" TERM; sleep 1000000 & wait')
   app = await startWebApp({ DOCKER_HOST: 'unix:///run/berth-lab/none.sock' })
   browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } })

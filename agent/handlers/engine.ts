@@ -1,0 +1,39 @@
+/** agent.ping, engine.info and the event subscription. */
+import { engineMethods } from '../../protocol/schema'
+import type { AgentDeps, HandlersFor } from './types'
+
+/** Docker names 32-bit ARM "arm"; Raspberry Pi users know it as armv7. */
+function dockerArch(goArch: string): string {
+  return goArch === 'arm' ? 'armv7' : goArch
+}
+
+export function engineHandlers(deps: AgentDeps): HandlersFor<typeof engineMethods> {
+  const { docker, events } = deps
+  const subscribed = new WeakMap<object, () => void>()
+  return {
+    'agent.ping': async () => ({ version: deps.version }),
+    'engine.info': async () => {
+      const [version, info] = await Promise.all([docker.version(), docker.info()])
+      return {
+        arch: dockerArch(version.Arch),
+        os: version.Os,
+        engineVersion: version.Version,
+        apiVersion: version.ApiVersion,
+        hostname: String(info.Name ?? ''),
+      }
+    },
+    'events.subscribe': async (_params, ctx) => {
+      const peer = ctx.peer
+      if (!subscribed.has(peer)) {
+        const unsubscribe = events.subscribe({
+          containerChanged: (change) => peer.emitEvent('container.stateChanged', change),
+          engineState: (available, message) =>
+            peer.emitEvent('engine.stateChanged', message === undefined ? { available } : { available, message }),
+        })
+        subscribed.set(peer, unsubscribe)
+        peer.once('close', unsubscribe)
+      }
+      return { subscribed: true }
+    },
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The agent's allow-listed method table: one handler file per domain, joined here. Every
+ * method is declared in protocol/schema.ts; params are validated before any handler runs,
+ * and engine errors become values.
+ */
+import { BerthError } from '../../protocol/errors'
+import { agentMethods, isAgentMethod } from '../../protocol/schema'
+import { parseOrThrow } from '../../protocol/validate'
+import type { RequestContext, RequestHandler } from '../../protocol/wire/peer'
+import { mapEngineError } from '../engine-errors'
+import { containerHandlers } from './containers'
+import { engineHandlers } from './engine'
+import { imageHandlers } from './images'
+import { networkHandlers } from './networks'
+import { systemHandlers } from './system'
+import { volumeHandlers } from './volumes'
+import type { AgentDeps, HandlersFor } from './types'
+
+export type { AgentDeps } from './types'
+export type HandlerTable = HandlersFor<typeof agentMethods>
+
+export function createHandlers(deps: AgentDeps): HandlerTable {
+  return {
+    ...engineHandlers(deps),
+    ...containerHandlers(deps),
+    ...imageHandlers(deps),
+    ...networkHandlers(deps),
+    ...volumeHandlers(deps),
+    ...systemHandlers(deps),
+  }
+}
+
+export function createDispatcher(table: HandlerTable, endpoint: string): RequestHandler {
+  return async (method, params, ctx) => {
+    if (!isAgentMethod(method)) throw new BerthError('UNSUPPORTED', `the agent has no method ${method}`)
+    const parsed = parseOrThrow(agentMethods[method].params, params, `parameters for ${method}`)
+    try {
+      return await (table[method] as (p: unknown, c: RequestContext) => Promise<unknown>)(parsed, ctx)
+    } catch (err) {
+      throw mapEngineError(err, endpoint)
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import type Docker from 'dockerode'
+import type { z } from 'zod'
+import type { MethodSpec } from '../../protocol/schema'
+import type { RequestContext } from '../../protocol/wire/peer'
+import type { EngineEvents } from '../engine-events'
+
+/** What every handler may use. */
+export interface AgentDeps {
+  docker: Docker
+  events: EngineEvents
+  /** The engine's address, for error messages. */
+  endpoint: string
+  version: string
+}
+
+/** A handler per method of a method table, typed from its schema. */
+export type HandlersFor<T extends Record<string, MethodSpec>> = {
+  [M in keyof T]: (params: z.output<T[M]['params']>, ctx: RequestContext) => Promise<z.input<T[M]['result']>>
+}

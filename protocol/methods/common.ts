@@ -1,0 +1,28 @@
+/** Pieces every method table uses. Pure TypeScript (the renderer imports it). */
+import { z } from 'zod'
+
+export const PROTOCOL_VERSION = 1
+
+/** Default time a request may take before the caller gives up with TIMEOUT. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
+
+export const errorValueSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  detail: z.record(z.string(), z.unknown()).optional(),
+})
+
+export interface MethodSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+  params: P
+  result: R
+  /** Overrides DEFAULT_REQUEST_TIMEOUT_MS for slow operations. */
+  timeoutMs?: number
+}
+
+export function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, timeoutMs?: number): MethodSpec<P, R> {
+  return timeoutMs === undefined ? { params, result } : { params, result, timeoutMs }
+}
+
+export const empty = z.object({}).strict()
+
+export const hostIdSchema = z.string().min(1).max(64)

@@ -1,0 +1,23 @@
+/** The agent itself and the host's engine: ping, engine facts, the event subscription. */
+import { z } from 'zod'
+import { empty, method } from './common'
+
+export const engineInfoSchema = z.object({
+  /** Docker's platform naming: amd64, arm64, arm (with variant v7), ... */
+  arch: z.string(),
+  os: z.string(),
+  engineVersion: z.string(),
+  apiVersion: z.string(),
+  hostname: z.string(),
+})
+export type EngineInfo = z.infer<typeof engineInfoSchema>
+
+export const engineMethods = {
+  'agent.ping': method(empty, z.object({ version: z.string() })),
+  'engine.info': method(empty, engineInfoSchema),
+  'events.subscribe': method(empty, z.object({ subscribed: z.boolean() })),
+}
+
+export const engineEvents = {
+  'engine.stateChanged': z.object({ available: z.boolean(), message: z.string().optional() }),
+}

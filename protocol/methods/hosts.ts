@@ -1,0 +1,69 @@
+/** Hosts, served by main itself (not the agent): add, connect, trust a key. */
+import { z } from 'zod'
+import { empty, errorValueSchema, hostIdSchema, method } from './common'
+
+export const hostStates = ['disconnected', 'connecting', 'installing', 'connected', 'error'] as const
+export const hostStateSchema = z.enum(hostStates)
+export type HostState = z.infer<typeof hostStateSchema>
+
+export const hostInputSchema = z
+  .object({
+    name: z.string().trim().min(1, 'a host needs a name').max(64, 'a host name is at most 64 characters'),
+    address: z
+      .string()
+      .trim()
+      .min(1, 'a host needs an address')
+      .max(253, 'an address is at most 253 characters')
+      .regex(/^[a-zA-Z0-9.:_-]+$/, 'an address is a host name or an IP address'),
+    port: z.number().int().min(1, 'a port is 1 to 65535').max(65535, 'a port is 1 to 65535').default(22),
+    user: z
+      .string()
+      .trim()
+      .min(1, 'a host needs a user name')
+      .max(64)
+      .regex(/^[a-z_][a-z0-9_.-]*\$?$/i, 'a user name has letters, digits, _ . and -'),
+    identityFile: z.string().max(4096).optional(),
+  })
+  .strict()
+export type HostInput = z.input<typeof hostInputSchema>
+
+export const pendingHostKeySchema = z.object({
+  keyType: z.string(),
+  fingerprint: z.string(),
+})
+
+export const hostViewSchema = z.object({
+  id: hostIdSchema,
+  name: z.string(),
+  local: z.boolean(),
+  address: z.string(),
+  port: z.number(),
+  user: z.string(),
+  identityFile: z.string().optional(),
+  state: hostStateSchema,
+  arch: z.string().optional(),
+  engineVersion: z.string().optional(),
+  agentVersion: z.string().optional(),
+  engineAvailable: z.boolean().optional(),
+  error: errorValueSchema.optional(),
+  /** Set while the host's key is unknown: shown to the user to accept or refuse. */
+  pendingHostKey: pendingHostKeySchema.optional(),
+})
+export type HostView = z.infer<typeof hostViewSchema>
+
+const hostRef = z.object({ hostId: hostIdSchema }).strict()
+
+export const hostMethods = {
+  'hosts.list': method(empty, z.array(hostViewSchema)),
+  'hosts.add': method(hostInputSchema, hostViewSchema),
+  'hosts.remove': method(hostRef, z.object({})),
+  // connecting includes the agent install: allow for a slow link
+  'hosts.connect': method(hostRef, hostViewSchema, 120_000),
+  'hosts.disconnect': method(hostRef, hostViewSchema),
+  'hosts.trustKey': method(
+    z.object({ hostId: hostIdSchema, fingerprint: z.string().min(1) }).strict(),
+    hostViewSchema,
+    120_000,
+  ),
+}
+
