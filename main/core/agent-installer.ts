@@ -114,6 +114,16 @@ export async function installAgent(conn: SshConnection, bundle: AgentBundle, pla
   return { path, uploaded: true }
 }
 
+/** Removes agent versions other than this one from the host's ~/.berth/agent. */
+export async function removeOtherAgentVersions(conn: SshConnection, platform: RemotePlatform, bundle: AgentBundle): Promise<void> {
+  const base = `${platform.home}/.berth/agent`
+  const keep = agentInstallDir(platform, bundle).slice(base.length + 1)
+  // only names Berth itself makes: <version>-linux-<arch>
+  await conn.exec(
+    `cd ${shQuote(base)} && for d in *-linux-*; do [ "$d" = ${shQuote(keep)} ] || rm -rf -- "$d"; done`,
+  )
+}
+
 /** Starts the installed agent on an exec channel; its stdio carries the protocol. */
 export async function startRemoteAgent(conn: SshConnection, path: string): Promise<{ transport: Duplex; stderr: () => string }> {
   const channel = await conn.execChannel(`exec node ${shQuote(path)} --stdio`)

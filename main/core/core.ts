@@ -13,6 +13,7 @@ import { parseOrThrow } from '../../protocol/validate'
 import { HostStore } from './host-store'
 import { type HostConfig, HostSession } from './host-session'
 import { localEngineExists } from './local-agent'
+import { readSshConfig } from './ssh-config-import'
 import { berthKnownHostsFile, userKnownHostsFile } from './paths'
 
 export type Envelope = { ok: true; result: unknown } | { ok: false; error: BerthErrorValue }
@@ -90,6 +91,15 @@ export class BerthCore {
     'hosts.connect': async ({ hostId }) => this.session(hostId).connect(),
     'hosts.disconnect': async ({ hostId }) => this.session(hostId).disconnect(),
     'hosts.trustKey': async ({ hostId, fingerprint }) => this.trustKey(hostId, fingerprint),
+    'hosts.sshConfig': async () => {
+      const names = new Set([...this.sessions.values()].map((s) => s.config.name.toLowerCase()))
+      return (await readSshConfig(this.home)).map((e) => ({ ...e, added: names.has(e.name.toLowerCase()) }))
+    },
+    'hosts.importSshConfig': async ({ names }) => this.importSshConfig(names),
+  }
+
+  private get home(): string {
+    return this.options.homeDir ?? homedir()
   }
 
   private session(hostId: string): HostSession {
@@ -99,7 +109,7 @@ export class BerthCore {
   }
 
   private addSession(config: HostConfig): HostSession {
-    const home = this.options.homeDir ?? homedir()
+    const home = this.home
     const session = new HostSession(config, {
       ssh: {
         homeDir: home,
@@ -109,6 +119,12 @@ export class BerthCore {
       agentDir: this.options.agentDir,
       processEnv: this.env,
       emit: (event, payload) => this.events.emit('event', event, payload),
+      savedHost: (name) => {
+        const found = [...this.sessions.values()].find((s) => !s.config.local && s.config.name === name)?.config
+        if (!found) return undefined
+        const hop = { address: found.address, port: found.port, user: found.user }
+        return found.identityFile ? { ...hop, identityFile: found.identityFile } : hop
+      },
     })
     this.sessions.set(config.id, session)
     return session
@@ -132,6 +148,18 @@ export class BerthCore {
     await this.persist()
     this.events.emit('event', 'host.removed', { hostId })
     return {}
+  }
+
+  private async importSshConfig(names: string[]): Promise<HostView[]> {
+    const entries = await readSshConfig(this.home)
+    const missing = names.filter((n) => !entries.some((e) => e.name === n))
+    if (missing.length) throw new BerthError('NOT_FOUND', `~/.ssh/config has no host ${missing.join(', ')}`)
+    const added: HostView[] = []
+    for (const entry of entries.filter((e) => names.includes(e.name))) {
+      const input = parseOrThrow(localMethods['hosts.add'].params, entry, `host ${entry.name} from ~/.ssh/config`)
+      added.push(await this.addHost(input))
+    }
+    return added
   }
 
   private async trustKey(hostId: string, fingerprint: string): Promise<HostView> {

@@ -5,9 +5,10 @@
 import { BerthError, toErrorValue } from '../../protocol/errors'
 import { type AgentMethod, agentEvents, agentMethods, type EngineInfo, type HostView } from '../../protocol/schema'
 import { Peer } from '../../protocol/wire/peer'
-import { installAgent, loadAgentBundle, probeHost, startRemoteAgent } from './agent-installer'
+import { installAgent, loadAgentBundle, probeHost, removeOtherAgentVersions, startRemoteAgent } from './agent-installer'
 import { startLocalAgent } from './local-agent'
-import { type SshEnvironment, SshConnection } from './ssh-connection'
+import { parseProxyJump, type SavedHostLookup } from './proxy-jump'
+import { type SshEnvironment, SshConnection, type SshTarget } from './ssh-connection'
 
 export interface HostConfig {
   id: string
@@ -16,6 +17,7 @@ export interface HostConfig {
   port: number
   user: string
   identityFile?: string
+  proxyJump?: string
   local?: boolean
 }
 
@@ -24,7 +26,15 @@ export interface SessionDeps {
   agentDir: string
   processEnv: NodeJS.ProcessEnv
   emit: (event: string, payload: unknown) => void
+  /** Finds a saved host by name, for ProxyJump hops that name one. */
+  savedHost: SavedHostLookup
 }
+
+/** Waits before reconnecting after a dropped link: doubles from the first to the last. */
+const RETRY_FIRST_MS = 1_000
+const RETRY_MAX_MS = 30_000
+/** Failures worth retrying by themselves; others (a changed key, refused auth) need the user. */
+const RETRYABLE = new Set(['UNREACHABLE', 'TIMEOUT'])
 
 /** Node's names for CPUs, in Docker's words (used when the engine cannot be asked). */
 const NODE_TO_DOCKER_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'armv7', ia32: '386' }
@@ -35,6 +45,8 @@ export class HostSession {
   private ssh: SshConnection | undefined
   private stopLocal: (() => void) | undefined
   private connecting: Promise<HostView> | undefined
+  private retryTimer: NodeJS.Timeout | undefined
+  private retryMs = RETRY_FIRST_MS
 
   constructor(
     readonly config: HostConfig,
@@ -49,6 +61,7 @@ export class HostSession {
       user: config.user,
       state: 'disconnected',
       ...(config.identityFile ? { identityFile: config.identityFile } : {}),
+      ...(config.proxyJump ? { proxyJump: config.proxyJump } : {}),
     }
   }
 
@@ -58,11 +71,13 @@ export class HostSession {
 
   connect(options: { trustFingerprint?: string } = {}): Promise<HostView> {
     if (this.view.state === 'connected') return Promise.resolve(this.view)
+    this.stopRetrying()
     this.connecting ??= this.doConnect(options).finally(() => (this.connecting = undefined))
     return this.connecting
   }
 
   disconnect(): HostView {
+    this.stopRetrying()
     this.teardown()
     this.update({ state: 'disconnected', error: undefined, pendingHostKey: undefined })
     return this.view
@@ -78,7 +93,7 @@ export class HostSession {
 
   private async doConnect(options: { trustFingerprint?: string }): Promise<HostView> {
     this.teardown()
-    this.update({ state: 'connecting', error: undefined, pendingHostKey: undefined })
+    this.update({ state: 'connecting', error: undefined, pendingHostKey: undefined, retryAt: undefined })
     try {
       const started = this.config.local ? await this.startLocal() : await this.startRemote(options)
       const bundle = started.bundle
@@ -96,13 +111,19 @@ export class HostSession {
         agentVersion: bundle.version,
         ...(info ? { arch: info.arch, engineVersion: info.engineVersion, engineAvailable: true } : {}),
       })
+      this.retryMs = RETRY_FIRST_MS
       return this.view
     } catch (err) {
       this.teardown()
       const error = toErrorValue(err)
       const pending =
         error.code === 'HOST_KEY_UNKNOWN' && error.detail
-          ? { keyType: String(error.detail.keyType), fingerprint: String(error.detail.fingerprint) }
+          ? {
+              keyType: String(error.detail.keyType),
+              fingerprint: String(error.detail.fingerprint),
+              address: String(error.detail.address ?? this.config.address),
+              port: Number(error.detail.port ?? this.config.port),
+            }
           : undefined
       this.update({ state: 'error', error, pendingHostKey: pending })
       throw BerthError.fromValue(error)
@@ -117,9 +138,11 @@ export class HostSession {
   }
 
   private async startRemote(options: { trustFingerprint?: string }) {
-    const target = { address: this.config.address, port: this.config.port, user: this.config.user }
+    const target: SshTarget = { address: this.config.address, port: this.config.port, user: this.config.user }
+    if (this.config.identityFile) target.identityFile = this.config.identityFile
+    if (this.config.proxyJump) target.jumps = parseProxyJump(this.config.proxyJump, target, this.deps.savedHost)
     const ssh = await SshConnection.connect(
-      this.config.identityFile ? { ...target, identityFile: this.config.identityFile } : target,
+      target,
       this.deps.ssh,
       options.trustFingerprint ? { trustFingerprint: options.trustFingerprint } : {},
     )
@@ -129,6 +152,8 @@ export class HostSession {
     const platform = await probeHost(ssh)
     this.update({ arch: NODE_TO_DOCKER_ARCH[platform.nodeArch] ?? platform.nodeArch })
     const { path } = await installAgent(ssh, bundle, platform)
+    // older versions are of no use once this one is in place
+    removeOtherAgentVersions(ssh, platform, bundle).catch(() => {})
     return { ...(await startRemoteAgent(ssh, path)), bundle }
   }
 
@@ -156,6 +181,8 @@ export class HostSession {
       if (this.peer !== peer) return
       this.teardown()
       this.update({ state: 'error', error: { code: 'UNREACHABLE', message: `lost the connection to ${this.view.name}: ${reason.message}` } })
+      this.retryMs = RETRY_FIRST_MS
+      this.scheduleRetry()
     })
   }
 
@@ -173,6 +200,24 @@ export class HostSession {
       (info) => info && this.update({ engineAvailable: true, error: undefined, arch: info.arch, engineVersion: info.engineVersion }),
       () => {},
     )
+  }
+
+  /** After a dropped link: try again with backoff until it works or needs the user. */
+  private scheduleRetry(): void {
+    const delay = this.retryMs
+    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS)
+    this.update({ retryAt: Date.now() + delay })
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined
+      this.doConnect({}).catch((err: BerthError) => {
+        if (RETRYABLE.has(err.code) && this.retryTimer === undefined) this.scheduleRetry()
+      })
+    }, delay)
+  }
+
+  private stopRetrying(): void {
+    clearTimeout(this.retryTimer)
+    this.retryTimer = undefined
   }
 
   private teardown(): void {

@@ -3,18 +3,12 @@
  * key files) and with the host key checked against known_hosts before anything is sent.
  * Channels for the agent and SFTP for its install ride on this one connection.
  */
-import { readFile } from 'node:fs/promises'
+import type { Duplex } from 'node:stream'
 import ssh2, { type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2'
 import { BerthError } from '../../protocol/errors'
-import {
-  appendKnownHost,
-  fingerprint,
-  type HostKeyVerdict,
-  keyTypeOf,
-  knownKeyTypes,
-  readKnownHostsFiles,
-  verifyHostKey,
-} from './known-hosts'
+import { appendKnownHost, fingerprint, type HostKeyVerdict, knownKeyTypes, readKnownHostsFiles, verifyHostKey } from './known-hosts'
+import { authAttempts } from './ssh-auth'
+import { hostKeyFailure, networkError } from './ssh-failures'
 
 export interface SshTarget {
   address: string
@@ -22,6 +16,8 @@ export interface SshTarget {
   user: string
   /** Explicit key file; when absent the default ~/.ssh/id_* files are tried. */
   identityFile?: string
+  /** Hosts to go through first, in order (ssh's ProxyJump). */
+  jumps?: SshTarget[]
 }
 
 export interface SshEnvironment {
@@ -44,7 +40,7 @@ export interface ExecResult {
 }
 
 // ssh2 is CommonJS: its named exports are not visible to Node's ESM loader
-const { Client, utils } = ssh2
+const { Client } = ssh2
 
 const DEFAULT_HOST_KEY_ALGORITHMS = [
   'ssh-ed25519',
@@ -62,64 +58,52 @@ function hostKeyAlgorithms(knownTypes: string[]): string[] {
   return [...new Set([...preferred.filter((a) => DEFAULT_HOST_KEY_ALGORITHMS.includes(a)), ...DEFAULT_HOST_KEY_ALGORITHMS])]
 }
 
-const DEFAULT_KEY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa']
-
-type AuthAttempt = { label: string; method: Record<string, unknown> }
-
-async function authAttempts(target: SshTarget, env: SshEnvironment, skipped: string[]): Promise<AuthAttempt[]> {
-  const attempts: AuthAttempt[] = []
-  if (env.agentSocket) {
-    attempts.push({ label: 'ssh-agent', method: { type: 'agent', username: target.user, agent: env.agentSocket } })
-  }
-  // `~/` as ssh_config and people write it
-  const explicit = target.identityFile?.replace(/^~(?=\/|$)/, env.homeDir)
-  const files = explicit ? [explicit] : DEFAULT_KEY_FILES.map((f) => `${env.homeDir}/.ssh/${f}`)
-  for (const file of files) {
-    let key: Buffer
-    try {
-      key = await readFile(file)
-    } catch {
-      if (target.identityFile) skipped.push(`${file} (cannot be read)`)
-      continue
-    }
-    const parsed = utils.parseKey(key)
-    if (parsed instanceof Error) {
-      // passphrase prompts come with the hosts issue; say plainly why the key was not used
-      skipped.push(/passphrase/i.test(parsed.message) ? `${file} (encrypted: needs its passphrase)` : `${file} (${parsed.message})`)
-      continue
-    }
-    attempts.push({ label: file, method: { type: 'publickey', username: target.user, key } })
-  }
-  return attempts
-}
-
-function networkError(err: NodeJS.ErrnoException, where: string): BerthError {
-  const reasons: Record<string, string> = {
-    ECONNREFUSED: 'connection refused (is sshd running?)',
-    EHOSTUNREACH: 'no route to host',
-    ENETUNREACH: 'network unreachable',
-    ETIMEDOUT: 'timed out',
-    ENOTFOUND: 'no such host name',
-    EAI_AGAIN: 'host name lookup failed',
-    ECONNRESET: 'connection reset',
-  }
-  const reason = (err.code && reasons[err.code]) ?? err.message
-  return new BerthError('UNREACHABLE', `cannot reach ${where}: ${reason}`, err.code ? { errno: err.code } : undefined)
-}
-
 export class SshConnection {
   private readonly client: ssh2.Client = new Client()
   private closedListeners: Array<(err?: BerthError) => void> = []
+  /** The jump hosts this connection goes through; closed with it. */
+  private via: SshConnection[] = []
 
   private constructor(readonly target: SshTarget) {}
 
+  /**
+   * Connects to the target, through its jump hosts first when it has them: each hop is a
+   * full SSH connection of its own (its host key checked, its own authentication), and the
+   * next hop's TCP stream is a channel forwarded through it, as `ssh -J` does.
+   */
   static async connect(target: SshTarget, env: SshEnvironment, options: ConnectOptions = {}): Promise<SshConnection> {
-    const conn = new SshConnection(target)
-    await conn.open(env, options)
+    const hops = [...(target.jumps ?? []), target]
+    const chain: SshConnection[] = []
+    try {
+      for (const hop of hops) {
+        const previous = chain.at(-1)
+        const conn = new SshConnection(hop)
+        const sock = previous ? await previous.forward(hop.address, hop.port) : undefined
+        await conn.open(env, options, sock).catch((err: BerthError) => {
+          if (hop === target || !(err instanceof BerthError)) throw err
+          throw new BerthError(err.code, `jump host ${hop.address}: ${err.message}`, err.detail)
+        })
+        chain.push(conn)
+      }
+    } catch (err) {
+      for (const conn of chain.reverse()) conn.close()
+      throw err
+    }
+    const conn = chain.pop()!
+    conn.via = chain
     return conn
   }
 
-  private async open(env: SshEnvironment, options: ConnectOptions): Promise<void> {
+  private forward(address: string, port: number): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      this.client.forwardOut('127.0.0.1', 0, address, port, (err, stream) => {
+        if (err) reject(new BerthError('UNREACHABLE', `${this.target.address} could not reach ${address}:${port}: ${err.message}`))
+        else resolve(stream)
+      })
+    })
+  }
+
+  private async open(env: SshEnvironment, options: ConnectOptions, sock?: Duplex): Promise<void> {
     const { address, port, user } = this.target
     const where = `${user}@${address}:${port}`
     const entries = await readKnownHostsFiles(env.knownHostsFiles)
@@ -148,6 +132,7 @@ export class SshConnection {
     }
 
     const config: ConnectConfig = {
+      ...(sock ? { sock } : {}),
       host: address,
       port,
       username: user,
@@ -245,32 +230,7 @@ export class SshConnection {
 
   close(): void {
     this.client.end()
+    for (const hop of this.via.reverse()) hop.close()
+    this.via = []
   }
-}
-
-function hostKeyFailure(verdict: HostKeyVerdict, host: string, port: number, key: Buffer, actual: string): BerthError {
-  const keyType = keyTypeOf(key)
-  if (verdict.kind === 'unknown') {
-    return new BerthError(
-      'HOST_KEY_UNKNOWN',
-      `The authenticity of ${host}:${port} can't be established. ${keyType} key fingerprint is ${actual}.`,
-      { keyType, fingerprint: actual, otherKnownTypes: verdict.otherTypes },
-    )
-  }
-  const { entry } = verdict
-  const expected = fingerprint(Buffer.from(entry.keyBase64, 'base64'))
-  if (verdict.kind === 'revoked') {
-    return new BerthError('HOST_KEY_CHANGED', `${host}:${port} presented a revoked ${keyType} key (${actual}), listed at ${entry.file}:${entry.line}`, {
-      actualFingerprint: actual,
-      knownHostsFile: entry.file,
-      line: entry.line,
-    })
-  }
-  return new BerthError(
-    'HOST_KEY_CHANGED',
-    `The ${keyType} host key of ${host}:${port} has changed: expected ${expected} (${entry.file}:${entry.line}), got ${actual}. ` +
-      'Someone could be intercepting the connection, or the host was reinstalled. Berth refused to connect; ' +
-      `if the change is expected, remove line ${entry.line} of ${entry.file}.`,
-    { expectedFingerprint: expected, actualFingerprint: actual, knownHostsFile: entry.file, line: entry.line, keyType },
-  )
 }

@@ -23,6 +23,13 @@ export const hostInputSchema = z
       .max(64)
       .regex(/^[a-z_][a-z0-9_.-]*\$?$/i, 'a user name has letters, digits, _ . and -'),
     identityFile: z.string().max(4096).optional(),
+    /** ssh's ProxyJump: `[user@]host[:port]` hops, comma-separated, or names of saved hosts. */
+    proxyJump: z
+      .string()
+      .trim()
+      .max(1024)
+      .regex(/^[a-zA-Z0-9@.:_\[\], -]*$/, 'ProxyJump is [user@]host[:port] hops separated by commas')
+      .optional(),
   })
   .strict()
 export type HostInput = z.input<typeof hostInputSchema>
@@ -30,6 +37,9 @@ export type HostInput = z.input<typeof hostInputSchema>
 export const pendingHostKeySchema = z.object({
   keyType: z.string(),
   fingerprint: z.string(),
+  /** The host that showed the key: the host itself, or a jump host on the way to it. */
+  address: z.string().optional(),
+  port: z.number().optional(),
 })
 
 export const hostViewSchema = z.object({
@@ -40,7 +50,10 @@ export const hostViewSchema = z.object({
   port: z.number(),
   user: z.string(),
   identityFile: z.string().optional(),
+  proxyJump: z.string().optional(),
   state: hostStateSchema,
+  /** When Berth will try again by itself after the link dropped (ms since the epoch). */
+  retryAt: z.number().optional(),
   arch: z.string().optional(),
   engineVersion: z.string().optional(),
   agentVersion: z.string().optional(),
@@ -53,7 +66,25 @@ export type HostView = z.infer<typeof hostViewSchema>
 
 const hostRef = z.object({ hostId: hostIdSchema }).strict()
 
+export const sshConfigEntrySchema = z.object({
+  name: z.string(),
+  address: z.string(),
+  port: z.number(),
+  user: z.string(),
+  identityFile: z.string().optional(),
+  proxyJump: z.string().optional(),
+  /** A saved host has this name already. */
+  added: z.boolean(),
+})
+export type SshConfigEntry = z.infer<typeof sshConfigEntrySchema>
+
 export const hostMethods = {
+  /** The hosts named in ~/.ssh/config (and what it Includes), resolved as ssh would. */
+  'hosts.sshConfig': method(empty, z.array(sshConfigEntrySchema)),
+  'hosts.importSshConfig': method(
+    z.object({ names: z.array(z.string().min(1).max(255)).min(1, 'choose at least one host').max(500) }).strict(),
+    z.array(hostViewSchema),
+  ),
   'hosts.list': method(empty, z.array(hostViewSchema)),
   'hosts.add': method(hostInputSchema, hostViewSchema),
   'hosts.remove': method(hostRef, z.object({})),

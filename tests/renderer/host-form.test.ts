@@ -39,7 +39,7 @@ describe('HostForm', () => {
   it('labels every input and starts with port 22', () => {
     const { wrapper } = mountForm(true)
     const labels = wrapper.findAll('label').map((l) => l.text())
-    expect(labels).toEqual(['Name', 'Address', 'Port', 'User', 'Identity file'])
+    expect(labels).toEqual(['Name', 'Address', 'Port', 'User', 'Identity file', 'Jump host'])
     for (const label of wrapper.findAll('label')) {
       expect(wrapper.find(`[id="${label.attributes('for')!}"]`).exists()).toBe(true)
     }

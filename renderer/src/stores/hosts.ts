@@ -86,6 +86,14 @@ export const useHostsStore = defineStore('hosts', () => {
     return view
   }
 
+  /** Adds the chosen ~/.ssh/config hosts without connecting: each may ask for its key. */
+  async function importSshConfig(names: string[]): Promise<HostView[]> {
+    const views = await api.invoke('hosts.importSshConfig', { names })
+    for (const view of views) upsert(view)
+    if (views[0]) select(views[0].id)
+    return views
+  }
+
   async function run(hostId: string, action: HostAction, call: () => Promise<HostView>): Promise<boolean> {
     pending.value[hostId] = action
     actionErrors.value[hostId] = undefined
@@ -168,6 +176,7 @@ export const useHostsStore = defineStore('hosts', () => {
     load,
     select,
     add,
+    importSshConfig,
     connect,
     disconnect,
     trustKey,

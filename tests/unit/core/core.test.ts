@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -89,5 +89,19 @@ describe('BerthCore', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'UNREACHABLE' } })
     expect(!result.ok && result.error.message).toContain('connection refused')
     expect(events.at(-1)).toMatchObject({ event: 'host.stateChanged', payload: { state: 'error', error: { code: 'UNREACHABLE' } } })
+  })
+
+  it('imports chosen hosts from ~/.ssh/config and marks those already added', async () => {
+    const { core, dataDir } = makeCore()
+    mkdirSync(join(dataDir, '.ssh'))
+    writeFileSync(join(dataDir, '.ssh/config'), 'Host bastion\n  HostName 10.1.0.1\n  User ops\nHost pi\n  HostName 10.1.0.7\n  ProxyJump bastion\n  User pi\n')
+    await core.start()
+    const listed = await core.invoke('hosts.sshConfig', {})
+    expect(listed).toMatchObject({ ok: true, result: [{ name: 'bastion', added: false }, { name: 'pi', proxyJump: 'bastion', added: false }] })
+    const imported = await core.invoke('hosts.importSshConfig', { names: ['pi'] })
+    expect(imported).toMatchObject({ ok: true, result: [{ name: 'pi', address: '10.1.0.7', user: 'pi', proxyJump: 'bastion' }] })
+    expect(await core.invoke('hosts.sshConfig', {})).toMatchObject({ ok: true, result: [{ name: 'bastion', added: false }, { name: 'pi', added: true }] })
+    expect(await core.invoke('hosts.importSshConfig', { names: ['nope'] })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    expect(await core.invoke('hosts.importSshConfig', { names: ['pi'] })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
   })
 })
