@@ -13,6 +13,7 @@ import { parseOrThrow } from '../../protocol/validate'
 import { HostStore } from './host-store'
 import { type HostConfig, HostSession } from './host-session'
 import { localEngineExists } from './local-agent'
+import { passphraseOpens } from './ssh-auth'
 import { readSshConfig } from './ssh-config-import'
 import { berthKnownHostsFile, userKnownHostsFile } from './paths'
 
@@ -38,6 +39,8 @@ export class BerthCore {
   private readonly sessions = new Map<string, HostSession>()
   private readonly store: HostStore
   private readonly env: NodeJS.ProcessEnv
+  /** Key passphrases the user typed: memory only, never written or logged. */
+  private readonly passphrases = new Map<string, string>()
 
   constructor(private readonly options: CoreOptions) {
     this.env = options.env ?? process.env
@@ -91,6 +94,7 @@ export class BerthCore {
     'hosts.connect': async ({ hostId }) => this.session(hostId).connect(),
     'hosts.disconnect': async ({ hostId }) => this.session(hostId).disconnect(),
     'hosts.trustKey': async ({ hostId, fingerprint }) => this.trustKey(hostId, fingerprint),
+    'hosts.unlockKey': async ({ hostId, keyFile, passphrase }) => this.unlockKey(hostId, keyFile, passphrase),
     'hosts.sshConfig': async () => {
       const names = new Set([...this.sessions.values()].map((s) => s.config.name.toLowerCase()))
       return (await readSshConfig(this.home)).map((e) => ({ ...e, added: names.has(e.name.toLowerCase()) }))
@@ -114,6 +118,7 @@ export class BerthCore {
       ssh: {
         homeDir: home,
         knownHostsFiles: [userKnownHostsFile(home), berthKnownHostsFile(this.options.dataDir)],
+        passphrases: this.passphrases,
         ...(this.env.SSH_AUTH_SOCK ? { agentSocket: this.env.SSH_AUTH_SOCK } : {}),
       },
       agentDir: this.options.agentDir,
@@ -160,6 +165,19 @@ export class BerthCore {
       added.push(await this.addHost(input))
     }
     return added
+  }
+
+  /** Checked here first, so a wrong passphrase is said plainly and nothing is sent. */
+  private async unlockKey(hostId: string, keyFile: string, passphrase: string): Promise<HostView> {
+    const session = this.session(hostId)
+    if (session.snapshot.pendingPassphrase?.keyFile !== keyFile) {
+      throw new BerthError('CONFLICT', `${session.config.name} is not waiting for the passphrase of ${keyFile}: connect again`)
+    }
+    if (!(await passphraseOpens(keyFile, passphrase))) {
+      throw new BerthError('AUTH_FAILED', `that passphrase does not open ${keyFile}`)
+    }
+    this.passphrases.set(keyFile, passphrase)
+    return session.connect()
   }
 
   private async trustKey(hostId: string, fingerprint: string): Promise<HostView> {

@@ -79,7 +79,7 @@ export class HostSession {
   disconnect(): HostView {
     this.stopRetrying()
     this.teardown()
-    this.update({ state: 'disconnected', error: undefined, pendingHostKey: undefined })
+    this.update({ state: 'disconnected', error: undefined, pendingHostKey: undefined, pendingPassphrase: undefined })
     return this.view
   }
 
@@ -93,7 +93,7 @@ export class HostSession {
 
   private async doConnect(options: { trustFingerprint?: string }): Promise<HostView> {
     this.teardown()
-    this.update({ state: 'connecting', error: undefined, pendingHostKey: undefined, retryAt: undefined })
+    this.update({ state: 'connecting', error: undefined, pendingHostKey: undefined, pendingPassphrase: undefined, retryAt: undefined })
     try {
       const started = this.config.local ? await this.startLocal() : await this.startRemote(options)
       const bundle = started.bundle
@@ -125,7 +125,13 @@ export class HostSession {
               port: Number(error.detail.port ?? this.config.port),
             }
           : undefined
-      this.update({ state: 'error', error, pendingHostKey: pending })
+      const locked = error.code === 'AUTH_FAILED' ? error.detail?.needsPassphrase : undefined
+      this.update({
+        state: 'error',
+        error,
+        pendingHostKey: pending,
+        pendingPassphrase: typeof locked === 'string' ? { keyFile: locked } : undefined,
+      })
       throw BerthError.fromValue(error)
     }
   }

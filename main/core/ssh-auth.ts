@@ -13,13 +13,30 @@ export const DEFAULT_KEY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa']
 
 export type AuthAttempt = { label: string; method: Record<string, unknown> }
 
-export async function authAttempts(target: SshTarget, env: SshEnvironment, skipped: string[]): Promise<AuthAttempt[]> {
+/** Why keys were not offered: unreadable, or encrypted with no passphrase given yet. */
+export interface AuthSkips {
+  skipped: string[]
+  /** Encrypted key files whose passphrase Berth does not have. */
+  locked: string[]
+}
+
+/** Whether a passphrase opens an encrypted key file. */
+export async function passphraseOpens(file: string, passphrase: string): Promise<boolean> {
+  return !(utils.parseKey(await readFile(file), passphrase) instanceof Error)
+}
+
+export function expandHome(path: string, home: string): string {
+  return path.replace(/^~(?=\/|$)/, home)
+}
+
+export async function authAttempts(target: SshTarget, env: SshEnvironment, skips: AuthSkips): Promise<AuthAttempt[]> {
+  const { skipped, locked } = skips
   const attempts: AuthAttempt[] = []
   if (env.agentSocket) {
     attempts.push({ label: 'ssh-agent', method: { type: 'agent', username: target.user, agent: env.agentSocket } })
   }
   // `~/` as ssh_config and people write it
-  const explicit = target.identityFile?.replace(/^~(?=\/|$)/, env.homeDir)
+  const explicit = target.identityFile && expandHome(target.identityFile, env.homeDir)
   const files = explicit ? [explicit] : DEFAULT_KEY_FILES.map((f) => `${env.homeDir}/.ssh/${f}`)
   for (const file of files) {
     let key: Buffer
@@ -29,13 +46,18 @@ export async function authAttempts(target: SshTarget, env: SshEnvironment, skipp
       if (target.identityFile) skipped.push(`${file} (cannot be read)`)
       continue
     }
-    const parsed = utils.parseKey(key)
+    const passphrase = env.passphrases?.get(file)
+    const parsed = utils.parseKey(key, passphrase)
     if (parsed instanceof Error) {
-      // passphrase prompts come with the hosts issue; say plainly why the key was not used
-      skipped.push(/passphrase/i.test(parsed.message) ? `${file} (encrypted: needs its passphrase)` : `${file} (${parsed.message})`)
+      if (!/passphrase|decrypt|bad/i.test(parsed.message)) skipped.push(`${file} (${parsed.message})`)
+      else if (passphrase === undefined) {
+        skipped.push(`${file} (encrypted: needs its passphrase)`)
+        locked.push(file)
+      } else skipped.push(`${file} (the passphrase given does not open it)`)
       continue
     }
-    attempts.push({ label: file, method: { type: 'publickey', username: target.user, key } })
+    const method = passphrase === undefined ? { key } : { key, passphrase }
+    attempts.push({ label: file, method: { type: 'publickey', username: target.user, ...method } })
   }
   return attempts
 }

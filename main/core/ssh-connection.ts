@@ -25,6 +25,8 @@ export interface SshEnvironment {
   /** known_hosts files read for checking; the last one is Berth's own, where accepted keys go. */
   knownHostsFiles: string[]
   agentSocket?: string
+  /** Passphrases the user gave for encrypted keys: in memory only, by key file path. */
+  passphrases?: ReadonlyMap<string, string>
 }
 
 export interface ConnectOptions {
@@ -109,7 +111,8 @@ export class SshConnection {
     const entries = await readKnownHostsFiles(env.knownHostsFiles)
     const ownFile = env.knownHostsFiles[env.knownHostsFiles.length - 1]!
     const skipped: string[] = []
-    const attempts = await authAttempts(this.target, env, skipped)
+    const locked: string[] = []
+    const attempts = await authAttempts(this.target, env, { skipped, locked })
     const tried: string[] = []
     let hostKeyError: BerthError | undefined
 
@@ -157,7 +160,8 @@ export class SshConnection {
         if (err.level === 'client-authentication') {
           const parts = [tried.length ? `tried ${tried.join(', ')}` : 'no usable key or agent was found']
           if (skipped.length) parts.push(`skipped ${skipped.join(', ')}`)
-          return reject(new BerthError('AUTH_FAILED', `${where} refused authentication: ${parts.join('; ')}`, { tried, skipped }))
+          const detail = locked[0] ? { tried, skipped, needsPassphrase: locked[0] } : { tried, skipped }
+          return reject(new BerthError('AUTH_FAILED', `${where} refused authentication: ${parts.join('; ')}`, detail))
         }
         if (err.level === 'client-timeout') return reject(new BerthError('TIMEOUT', `${where} did not complete the SSH handshake in time`))
         if (err.code) return reject(networkError(err, `${address}:${port}`))

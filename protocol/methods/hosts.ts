@@ -28,7 +28,7 @@ export const hostInputSchema = z
       .string()
       .trim()
       .max(1024)
-      .regex(/^[a-zA-Z0-9@.:_\[\], -]*$/, 'ProxyJump is [user@]host[:port] hops separated by commas')
+      .regex(/^[a-zA-Z0-9@.:_[\], -]*$/, 'ProxyJump is [user@]host[:port] hops separated by commas')
       .optional(),
   })
   .strict()
@@ -59,6 +59,8 @@ export const hostViewSchema = z.object({
   agentVersion: z.string().optional(),
   engineAvailable: z.boolean().optional(),
   error: errorValueSchema.optional(),
+  /** Set while an encrypted key file waits for its passphrase. */
+  pendingPassphrase: z.object({ keyFile: z.string() }).optional(),
   /** Set while the host's key is unknown: shown to the user to accept or refuse. */
   pendingHostKey: pendingHostKeySchema.optional(),
 })
@@ -80,6 +82,12 @@ export type SshConfigEntry = z.infer<typeof sshConfigEntrySchema>
 
 export const hostMethods = {
   /** The hosts named in ~/.ssh/config (and what it Includes), resolved as ssh would. */
+  /** Gives the passphrase of an encrypted key (kept in memory only) and connects again. */
+  'hosts.unlockKey': method(
+    z.object({ hostId: hostIdSchema, keyFile: z.string().min(1).max(4096), passphrase: z.string().min(1, 'enter the passphrase').max(1024) }).strict(),
+    hostViewSchema,
+    120_000,
+  ),
   'hosts.sshConfig': method(empty, z.array(sshConfigEntrySchema)),
   'hosts.importSshConfig': method(
     z.object({ names: z.array(z.string().min(1).max(255)).min(1, 'choose at least one host').max(500) }).strict(),

@@ -1,7 +1,7 @@
 /**
  * Connecting to lab hosts over real SSH: host-key checking, authentication, agent install.
  */
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -83,6 +83,40 @@ describe('authentication', () => {
       expect(connected.state).toBe('connected')
     } finally {
       agent.kill()
+    }
+  })
+
+  it('asks for the passphrase of an encrypted key, keeps it in memory only, and connects', async () => {
+    const { core: c, home, dataDir } = await core()
+    const key = join(home, 'id_locked')
+    const passphrase = 'correct horse battery'
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-f', key])
+    const authorized = `/home/${h1.user}/.ssh/authorized_keys`
+    const before = readFileSync(authorized, 'utf8')
+    writeFileSync(authorized, before + readFileSync(`${key}.pub`, 'utf8'))
+    try {
+      const view = await call<HostView>(c, 'hosts.add', { name: 'locked', address: h1.address, port: 22, user: h1.user, identityFile: key })
+      await c.invoke('hosts.connect', { hostId: view.id })
+      const first = await c.invoke('hosts.trustKey', { hostId: view.id, fingerprint: h1.hostKeyFingerprint })
+      expect(first).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED', detail: { needsPassphrase: key } } })
+      expect((await call<HostView[]>(c, 'hosts.list', {}))[0]).toMatchObject({ pendingPassphrase: { keyFile: key } })
+
+      const wrong = await c.invoke('hosts.unlockKey', { hostId: view.id, keyFile: key, passphrase: 'wrong' })
+      expect(wrong).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED', message: `that passphrase does not open ${key}` } })
+      // a key file other than the one asked for is refused without being read
+      expect(await c.invoke('hosts.unlockKey', { hostId: view.id, keyFile: '/etc/shadow', passphrase: 'x' })).toMatchObject({
+        ok: false,
+        error: { code: 'CONFLICT' },
+      })
+
+      const connected = await call<HostView>(c, 'hosts.unlockKey', { hostId: view.id, keyFile: key, passphrase })
+      expect(connected.state).toBe('connected')
+      // grep exits 1 when no file holds the passphrase
+      const search = spawnSync('grep', ['-rl', passphrase, dataDir, home], { encoding: 'utf8' })
+      expect(search.stdout).toBe('')
+      expect(search.status).toBe(1)
+    } finally {
+      writeFileSync(authorized, before)
     }
   })
 

@@ -9,7 +9,7 @@ import type { HostInput, HostView } from '../../../protocol/schema'
 import { toErrorView, type ErrorView } from '../api/api-error'
 import { useApi } from '../api/use-api'
 
-export type HostAction = 'connect' | 'disconnect' | 'trustKey'
+export type HostAction = 'connect' | 'disconnect' | 'trustKey' | 'unlockKey'
 
 export interface EngineStatus {
   available: boolean
@@ -121,6 +121,11 @@ export const useHostsStore = defineStore('hosts', () => {
     return run(hostId, 'trustKey', () => api.invoke('hosts.trustKey', { hostId, fingerprint }))
   }
 
+  /** The passphrase goes to the core once, which keeps it in memory only. */
+  function unlockKey(hostId: string, keyFile: string, passphrase: string): Promise<boolean> {
+    return run(hostId, 'unlockKey', () => api.invoke('hosts.unlockKey', { hostId, keyFile, passphrase }))
+  }
+
   /** The user refused the key: close the prompt now and tell the core to drop the attempt. */
   function declineKey(hostId: string): Promise<boolean> {
     declinedKeys.value[hostId] = byId.value[hostId]?.pendingHostKey?.fingerprint
@@ -180,6 +185,7 @@ export const useHostsStore = defineStore('hosts', () => {
     connect,
     disconnect,
     trustKey,
+    unlockKey,
     declineKey,
     keyPromptFor,
     engineProblem,

@@ -1,0 +1,47 @@
+// @vitest-environment jsdom
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { describe, expect, it } from 'vitest'
+import type { HostView } from '../../protocol/schema'
+import { ApiError } from '../../renderer/src/api/api-error'
+import { provideApi } from '../../renderer/src/api/use-api'
+import PassphrasePrompt from '../../renderer/src/components/PassphrasePrompt.vue'
+import { createFakeApi } from './fake-api'
+
+const host: HostView = {
+  id: 'h', name: 'pi', local: false, address: '10.0.0.7', port: 22, user: 'pi', state: 'error',
+  pendingPassphrase: { keyFile: '/home/me/.ssh/id_locked' },
+}
+
+describe('the passphrase prompt', () => {
+  it('sends the passphrase for the key asked about, shows a refusal, and never keeps the text', async () => {
+    const fake = createFakeApi()
+    let answer: 'wrong' | 'right' = 'wrong'
+    fake.handle('hosts.unlockKey', async () => {
+      if (answer === 'wrong') throw new ApiError('AUTH_FAILED', 'that passphrase does not open /home/me/.ssh/id_locked')
+      return { ...host, state: 'connected', pendingPassphrase: undefined }
+    })
+    const restore = provideApi(fake.api)
+    setActivePinia(createPinia())
+    const wrapper = mount(PassphrasePrompt, { props: { host, keyFile: '/home/me/.ssh/id_locked' } })
+    expect(wrapper.text()).toContain('/home/me/.ssh/id_locked')
+    const input = wrapper.get<HTMLInputElement>('input[type="password"]')
+    expect(wrapper.get('button[type="submit"]').attributes('disabled')).toBeDefined()
+
+    await input.setValue('nope')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(fake.calls('hosts.unlockKey')).toEqual([{ hostId: 'h', keyFile: '/home/me/.ssh/id_locked', passphrase: 'nope' }])
+    expect(wrapper.get('[role="alert"]').text()).toContain('does not open')
+    expect(input.element.value).toBe('')
+
+    answer = 'right'
+    await input.setValue('s3cret')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(fake.calls('hosts.unlockKey')).toHaveLength(2)
+    expect(input.element.value).toBe('')
+    wrapper.unmount()
+    restore()
+  })
+})
