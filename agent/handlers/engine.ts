@@ -14,12 +14,27 @@ export function engineHandlers(deps: AgentDeps): HandlersFor<typeof engineMethod
     'agent.ping': async () => ({ version: deps.version }),
     'engine.info': async () => {
       const [version, info] = await Promise.all([docker.version(), docker.info()])
+      const components = (version as { Components?: Array<{ Name?: string }> }).Components
       return {
         arch: dockerArch(version.Arch),
         os: version.Os,
         engineVersion: version.Version,
         apiVersion: version.ApiVersion,
         hostname: String(info.Name ?? ''),
+        engineName: components?.[0]?.Name ?? 'Engine',
+        operatingSystem: info.OperatingSystem,
+        kernelVersion: info.KernelVersion,
+        cpus: info.NCPU,
+        memoryBytes: info.MemTotal,
+        storageDriver: info.Driver,
+        rootDir: info.DockerRootDir,
+        containers: {
+          total: info.Containers,
+          running: info.ContainersRunning,
+          paused: info.ContainersPaused,
+          stopped: info.ContainersStopped,
+        },
+        images: info.Images,
       }
     },
     'events.subscribe': async (_params, ctx) => {

@@ -9,6 +9,16 @@ export const engineInfoSchema = z.object({
   engineVersion: z.string(),
   apiVersion: z.string(),
   hostname: z.string(),
+  /** What runs the API: "Docker Engine", "Podman Engine", ... */
+  engineName: z.string().optional(),
+  operatingSystem: z.string().optional(),
+  kernelVersion: z.string().optional(),
+  cpus: z.number().optional(),
+  memoryBytes: z.number().optional(),
+  storageDriver: z.string().optional(),
+  rootDir: z.string().optional(),
+  containers: z.object({ total: z.number(), running: z.number(), paused: z.number(), stopped: z.number() }).optional(),
+  images: z.number().optional(),
 })
 export type EngineInfo = z.infer<typeof engineInfoSchema>
 

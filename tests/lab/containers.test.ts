@@ -97,6 +97,26 @@ describe('containers on a remote host', () => {
   })
 })
 
+describe('host details', () => {
+  it('reports the facts docker info and docker version report', async () => {
+    const info = await call<Record<string, unknown>>(t.core, 'engine.info', { hostId })
+    const [kernel, cpus, memory, driver, os, rootDir] = (
+      await docker(h1, 'info', '-f', '{{.KernelVersion}}|{{.NCPU}}|{{.MemTotal}}|{{.Driver}}|{{.OperatingSystem}}|{{.DockerRootDir}}')
+    ).split('|')
+    expect(info).toMatchObject({
+      arch: 'amd64',
+      kernelVersion: kernel,
+      cpus: Number(cpus),
+      memoryBytes: Number(memory),
+      storageDriver: driver,
+      operatingSystem: os,
+      rootDir,
+      engineVersion: await docker(h1, 'version', '-f', '{{.Server.Version}}'),
+      apiVersion: await docker(h1, 'version', '-f', '{{.Server.APIVersion}}'),
+    })
+  })
+})
+
 describe('this computer as a host', () => {
   it('appears with no configuration where an engine socket exists, named for this machine', async () => {
     // DOCKER_HOST points the local agent at h2's engine, as the docker CLI would follow it

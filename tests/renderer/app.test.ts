@@ -101,4 +101,17 @@ describe('App', () => {
     expect(fake.calls('containers.list').length).toBeGreaterThanOrEqual(4)
     wrapper.unmount()
   })
+
+  it('jumps to the nth host with Ctrl+1..9', async () => {
+    const { wrapper, hosts } = await mountApp()
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: '3', ctrlKey: true }))
+    expect(hosts.selectedId).toBe('h2')
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: '1', ctrlKey: true }))
+    expect(hosts.selectedId).toBe('local')
+    // no ninth host: nothing changes; without Ctrl the digit is just typing
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: '9', ctrlKey: true }))
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: '2' }))
+    expect(hosts.selectedId).toBe('local')
+    wrapper.unmount()
+  })
 })
