@@ -95,6 +95,8 @@ export class BerthCore {
     'hosts.disconnect': async ({ hostId }) => this.session(hostId).disconnect(),
     'hosts.trustKey': async ({ hostId, fingerprint }) => this.trustKey(hostId, fingerprint),
     'hosts.unlockKey': async ({ hostId, keyFile, passphrase }) => this.unlockKey(hostId, keyFile, passphrase),
+    'hosts.update': async ({ hostId, host }) => this.updateHost(hostId, host),
+    'hosts.reorder': async ({ hostIds }) => this.reorder(hostIds),
     'hosts.sshConfig': async () => {
       const names = new Set([...this.sessions.values()].map((s) => s.config.name.toLowerCase()))
       return (await readSshConfig(this.home)).map((e) => ({ ...e, added: names.has(e.name.toLowerCase()) }))
@@ -143,6 +145,29 @@ export class BerthCore {
     await this.persist()
     this.events.emit('event', 'host.stateChanged', session.snapshot)
     return session.snapshot
+  }
+
+  private async updateHost(hostId: string, input: Omit<HostConfig, 'id'>): Promise<HostView> {
+    const session = this.session(hostId)
+    if (session.config.local) throw new BerthError('INVALID_INPUT', 'this computer has no settings to change')
+    const clash = [...this.sessions.values()].find((s) => s !== session && s.config.name.toLowerCase() === input.name.toLowerCase())
+    if (clash) throw new BerthError('CONFLICT', `a host named ${input.name} already exists`)
+    const view = session.reconfigure({ ...input, id: hostId })
+    await this.persist()
+    return view
+  }
+
+  /** Reorders by the ids given; hosts not named keep their place after them. */
+  private async reorder(hostIds: string[]): Promise<HostView[]> {
+    const unknown = hostIds.filter((id) => !this.sessions.has(id))
+    if (unknown.length) throw new BerthError('NOT_FOUND', `there is no host with id ${unknown.join(', ')}`)
+    const entries = [...this.sessions.entries()]
+    const rank = (id: string) => (hostIds.includes(id) ? hostIds.indexOf(id) : hostIds.length)
+    entries.sort(([a], [b]) => rank(a) - rank(b))
+    this.sessions.clear()
+    for (const [id, session] of entries) this.sessions.set(id, session)
+    await this.persist()
+    return entries.map(([, s]) => s.snapshot)
   }
 
   private async removeHost(hostId: string): Promise<Record<string, never>> {

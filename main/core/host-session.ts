@@ -49,20 +49,36 @@ export class HostSession {
   private retryMs = RETRY_FIRST_MS
 
   constructor(
-    readonly config: HostConfig,
+    private current: HostConfig,
     private readonly deps: SessionDeps,
   ) {
     this.view = {
-      id: config.id,
-      name: config.name,
-      local: config.local ?? false,
-      address: config.address,
-      port: config.port,
-      user: config.user,
+      id: current.id,
+      name: current.name,
+      local: current.local ?? false,
+      address: current.address,
+      port: current.port,
+      user: current.user,
       state: 'disconnected',
-      ...(config.identityFile ? { identityFile: config.identityFile } : {}),
-      ...(config.proxyJump ? { proxyJump: config.proxyJump } : {}),
+      ...(current.identityFile ? { identityFile: current.identityFile } : {}),
+      ...(current.proxyJump ? { proxyJump: current.proxyJump } : {}),
     }
+  }
+
+  get config(): HostConfig {
+    return this.current
+  }
+
+  /** New settings for this host; a live connection is closed so the next one uses them. */
+  reconfigure(config: HostConfig): HostView {
+    const { id, name, address, port, user, identityFile, proxyJump } = config
+    const linkChanged =
+      address !== this.current.address || port !== this.current.port || user !== this.current.user ||
+      identityFile !== this.current.identityFile || proxyJump !== this.current.proxyJump
+    this.current = config
+    if (linkChanged) this.disconnect()
+    this.update({ id, name, address, port, user, identityFile, proxyJump })
+    return this.view
   }
 
   get snapshot(): HostView {

@@ -88,6 +88,10 @@ export const hostMethods = {
     hostViewSchema,
     120_000,
   ),
+  /** Changes a saved host (the whole input, as hosts.add takes it); reconnect to use it. */
+  'hosts.update': method(z.object({ hostId: hostIdSchema, host: hostInputSchema }).strict(), hostViewSchema),
+  /** The sidebar order: every saved host's id, in the order wanted. */
+  'hosts.reorder': method(z.object({ hostIds: z.array(hostIdSchema).max(1000) }).strict(), z.array(hostViewSchema)),
   'hosts.sshConfig': method(empty, z.array(sshConfigEntrySchema)),
   'hosts.importSshConfig': method(
     z.object({ names: z.array(z.string().min(1).max(255)).min(1, 'choose at least one host').max(500) }).strict(),

@@ -159,18 +159,45 @@ describe('host header', () => {
     expect(header.text()).toContain('27.3.1')
     expect(header.text()).toContain('connected')
     const buttons = header.findAll('button').map((b) => b.text())
-    expect(buttons).toEqual(['Disconnect'])
+    expect(buttons).toEqual(['Disconnect', 'Edit', 'Remove'])
 
     await header.get('button').trigger('click')
     await flushPromises()
     expect(fake.calls('hosts.disconnect')).toEqual([{ hostId: 'h1' }])
+    expect(wrapper.get('header').findAll('button').map((b) => b.text())).toEqual(['Connect', 'Edit', 'Remove'])
+    wrapper.unmount()
+  })
+
+  it('says "this computer" for the local host, which cannot be edited or removed', async () => {
+    const { wrapper } = await mountDetail(host({ id: 'local', name: 'laptop', local: true, state: 'disconnected' }))
+    expect(wrapper.get('header').text()).toContain('this computer')
     expect(wrapper.get('header').findAll('button').map((b) => b.text())).toEqual(['Connect'])
     wrapper.unmount()
   })
 
-  it('says "this computer" for the local host', async () => {
-    const { wrapper } = await mountDetail(host({ id: 'local', name: 'laptop', local: true, state: 'disconnected' }))
-    expect(wrapper.get('header').text()).toContain('this computer')
+  it('edits a host with the form filled in, and removes one after confirmation', async () => {
+    const alpha = host({ id: 'h1', name: 'alpha', state: 'disconnected', address: '10.0.0.1', port: 22, user: 'me' })
+    fake.handle('hosts.update', ({ hostId, host: input }) => host({ ...alpha, ...input, id: hostId }))
+    fake.handle('hosts.remove', () => ({}))
+    const { wrapper, hosts } = await mountDetail(alpha)
+    await wrapper.get('button[aria-label="Edit alpha"]').trigger('click')
+    const name = document.querySelector<HTMLInputElement>('input[name="name"]')!
+    expect(name.value).toBe('alpha')
+    expect(document.querySelector<HTMLInputElement>('input[name="address"]')!.value).toBe('10.0.0.1')
+    name.value = 'alpha-2'
+    name.dispatchEvent(new Event('input'))
+    document.querySelector<HTMLFormElement>('form.host-form')!.dispatchEvent(new Event('submit'))
+    await flushPromises()
+    expect(fake.calls('hosts.update')).toEqual([{ hostId: 'h1', host: { name: 'alpha-2', address: '10.0.0.1', port: 22, user: 'me' } }])
+    expect(hosts.byId.h1?.name).toBe('alpha-2')
+
+    await wrapper.get('button[aria-label="Remove alpha-2"]').trigger('click')
+    expect(fake.calls('hosts.remove')).toEqual([])
+    const confirm = [...document.querySelectorAll<HTMLButtonElement>('[role="dialog"] button.danger')].find((b) => b.textContent === 'Remove')!
+    confirm.click()
+    await flushPromises()
+    expect(fake.calls('hosts.remove')).toEqual([{ hostId: 'h1' }])
+    expect(hosts.list).toEqual([])
     wrapper.unmount()
   })
 })

@@ -86,6 +86,35 @@ export const useHostsStore = defineStore('hosts', () => {
     return view
   }
 
+  async function update(hostId: string, input: HostInput): Promise<HostView> {
+    const view = await api.invoke('hosts.update', { hostId, host: input })
+    upsert(view)
+    return view
+  }
+
+  function forget(hostId: string): void {
+    order.value = order.value.filter((id) => id !== hostId)
+    delete byId.value[hostId]
+    if (selectedId.value === hostId) selectDefault()
+  }
+
+  async function remove(hostId: string): Promise<void> {
+    await api.invoke('hosts.remove', { hostId })
+    forget(hostId)
+  }
+
+  /** Moves a host up (-1) or down (+1) in the sidebar; the core keeps the order. */
+  async function move(hostId: string, step: -1 | 1): Promise<void> {
+    const ids = [...order.value]
+    const at = ids.indexOf(hostId)
+    const to = at + step
+    if (at < 0 || to < 0 || to >= ids.length) return
+    ;[ids[at], ids[to]] = [ids[to]!, ids[at]!]
+    order.value = ids
+    const views = await api.invoke('hosts.reorder', { hostIds: ids })
+    order.value = views.map((v) => v.id)
+  }
+
   /** Adds the chosen ~/.ssh/config hosts without connecting: each may ask for its key. */
   async function importSshConfig(names: string[]): Promise<HostView[]> {
     const views = await api.invoke('hosts.importSshConfig', { names })
@@ -151,6 +180,7 @@ export const useHostsStore = defineStore('hosts', () => {
     return host.error?.code === 'ENGINE_UNAVAILABLE' ? host.error.message : ''
   })
 
+  const offRemoved = api.on('host.removed', ({ hostId }) => forget(hostId))
   const offHost = api.on('host.stateChanged', (view) => {
     eventsDuringLoad?.push(view)
     upsert(view)
@@ -162,6 +192,7 @@ export const useHostsStore = defineStore('hosts', () => {
   })
   onScopeDispose(() => {
     offHost()
+    offRemoved()
     offEngine()
   })
 
@@ -181,6 +212,9 @@ export const useHostsStore = defineStore('hosts', () => {
     load,
     select,
     add,
+    update,
+    remove,
+    move,
     importSshConfig,
     connect,
     disconnect,

@@ -104,4 +104,26 @@ describe('BerthCore', () => {
     expect(await core.invoke('hosts.importSshConfig', { names: ['nope'] })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
     expect(await core.invoke('hosts.importSshConfig', { names: ['pi'] })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
   })
+
+  it('edits, renames, reorders and removes hosts, keeping each change across restarts', async () => {
+    const { core, dataDir, env } = makeCore()
+    await core.start()
+    const ids: string[] = []
+    for (const name of ['alpha', 'beta', 'gamma']) {
+      const added = await core.invoke('hosts.add', { ...h1, name })
+      ids.push((added as { ok: true; result: { id: string } }).result.id)
+    }
+    const renamed = await core.invoke('hosts.update', { hostId: ids[1], host: { ...h1, name: 'beta-2', port: 2200, proxyJump: 'alpha' } })
+    expect(renamed).toMatchObject({ ok: true, result: { id: ids[1], name: 'beta-2', port: 2200, proxyJump: 'alpha' } })
+    expect(await core.invoke('hosts.update', { hostId: ids[1], host: { ...h1, name: 'ALPHA' } })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
+    expect(await core.invoke('hosts.update', { hostId: ids[1], host: { ...h1, port: 0 } })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    await core.invoke('hosts.reorder', { hostIds: [ids[2], ids[0]] })
+    expect(await core.invoke('hosts.reorder', { hostIds: ['nope'] })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    expect(await core.invoke('hosts.remove', { hostId: ids[0] })).toEqual({ ok: true, result: {} })
+
+    const again = new BerthCore({ dataDir, agentDir: dataDir, env, homeDir: dataDir, autoConnect: false })
+    await again.start()
+    const listed = await again.invoke('hosts.list', {})
+    expect(listed.ok && (listed.result as Array<{ name: string; port: number }>).map((h) => `${h.name}:${h.port}`)).toEqual(['gamma:2222', 'beta-2:2200'])
+  })
 })
