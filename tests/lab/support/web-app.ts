@@ -3,11 +3,20 @@
  * own data folder and home, and gives back the printed address with its token.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const root = join(import.meta.dirname, '../../..')
+
+/** What `npm run web` runs once the build is done: the tests start exactly that. */
+function webCommand(): string[] {
+  const script = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.web!
+  const [, command] = script.split('&&').map((part) => part.trim())
+  const [program, ...args] = command!.split(/\s+/)
+  if (program !== 'node') throw new Error(`npm run web should end by running node, not: ${command}`)
+  return args
+}
 
 export interface WebApp {
   url: string
@@ -25,7 +34,7 @@ export async function startWebApp(env: Record<string, string | undefined> = {}):
   mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 })
   const childEnv: NodeJS.ProcessEnv = { ...process.env, HOME: home, BERTH_DATA_DIR: dataDir, SSH_AUTH_SOCK: '', ...env }
   for (const [k, v] of Object.entries(childEnv)) if (v === undefined || v === '') delete childEnv[k]
-  const child: ChildProcess = spawn(process.execPath, [join(root, 'out/main/web.js')], { env: childEnv, stdio: 'pipe' })
+  const child: ChildProcess = spawn(process.execPath, webCommand(), { cwd: root, env: childEnv, stdio: 'pipe' })
   let output = ''
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()))
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()))
