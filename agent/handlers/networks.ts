@@ -1,7 +1,16 @@
 /** networks.* handlers. */
 import type { networkMethods } from '../../protocol/schema'
+import { connectNetwork, createNetwork, disconnectNetwork, removeNetwork } from '../network-changes'
+import { inspectNetwork, listNetworks } from '../network-list'
 import type { AgentDeps, HandlersFor } from './types'
 
-export function networkHandlers(_deps: AgentDeps): HandlersFor<typeof networkMethods> {
-  return {}
+export function networkHandlers({ docker }: AgentDeps): HandlersFor<typeof networkMethods> {
+  return {
+    'networks.list': async () => listNetworks(docker),
+    'networks.inspect': async ({ id }) => inspectNetwork(docker, id),
+    'networks.create': async (params) => createNetwork(docker, params),
+    'networks.remove': async ({ id }) => removeNetwork(docker, id),
+    'networks.connect': async (params) => connectNetwork(docker, params),
+    'networks.disconnect': async (params) => disconnectNetwork(docker, params),
+  }
 }

@@ -1,7 +1,13 @@
-/** system.* handlers. */
+/** system.* handlers: disk use and confirmed prunes. */
 import type { systemMethods } from '../../protocol/schema'
+import { pruneConfirmed, prunePreview } from '../disk-prune'
+import { readDiskUsage } from '../disk-usage'
 import type { AgentDeps, HandlersFor } from './types'
 
-export function systemHandlers(_deps: AgentDeps): HandlersFor<typeof systemMethods> {
-  return {}
+export function systemHandlers({ docker }: AgentDeps): HandlersFor<typeof systemMethods> {
+  return {
+    'system.df': async () => readDiskUsage(docker),
+    'system.prunePreview': async ({ kind }) => prunePreview(docker, kind),
+    'system.prune': async ({ kind, ids }) => pruneConfirmed(docker, kind, ids),
+  }
 }

@@ -1,7 +1,15 @@
 /** volumes.* handlers. */
 import type { volumeMethods } from '../../protocol/schema'
+import { containerMounts, createVolume, listVolumes, prunePreview, pruneVolumes, removeVolume } from '../volume-ops'
 import type { AgentDeps, HandlersFor } from './types'
 
-export function volumeHandlers(_deps: AgentDeps): HandlersFor<typeof volumeMethods> {
-  return {}
+export function volumeHandlers({ docker }: AgentDeps): HandlersFor<typeof volumeMethods> {
+  return {
+    'volumes.list': async () => listVolumes(docker),
+    'volumes.create': async (params) => createVolume(docker, params),
+    'volumes.remove': async ({ name, force }) => removeVolume(docker, name, force),
+    'volumes.prunePreview': async () => prunePreview(docker),
+    'volumes.prune': async ({ names }) => pruneVolumes(docker, names),
+    'volumes.forContainer': async ({ container }) => containerMounts(docker, container),
+  }
 }
