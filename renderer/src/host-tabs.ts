@@ -4,6 +4,11 @@
  */
 import type { Component } from 'vue'
 import ContainerTable from './components/ContainerTable.vue'
+import HostInfoPanel from './components/HostInfoPanel.vue'
+import ImagePanel from './components/ImagePanel.vue'
+import DiskPanel from './components/DiskPanel.vue'
+import NetworkPanel from './components/NetworkPanel.vue'
+import VolumePanel from './components/VolumePanel.vue'
 
 export interface HostTab {
   id: string
@@ -13,4 +18,9 @@ export interface HostTab {
 
 export const hostTabs: HostTab[] = [
   { id: 'containers', label: 'Containers', panel: ContainerTable },
+  { id: 'images', label: 'Images', panel: ImagePanel },
+  { id: 'networks', label: 'Networks', panel: NetworkPanel },
+  { id: 'volumes', label: 'Volumes', panel: VolumePanel },
+  { id: 'disk', label: 'Disk', panel: DiskPanel },
+  { id: 'host', label: 'Host', panel: HostInfoPanel },
 ]
