@@ -1,6 +1,6 @@
 /** containers.* methods: the engine's list and lifecycle calls, in Berth's shapes. */
 import type Docker from 'dockerode'
-import type { ContainerState, ContainerSummary } from '../protocol/schema'
+import type { ContainerHealth, ContainerState, ContainerSummary } from '../protocol/schema'
 import { containerStates } from '../protocol/schema'
 import { isNotModified } from './engine-errors'
 
@@ -10,6 +10,28 @@ const knownStates = new Set<string>(containerStates)
 export function exitCodeFromStatus(status: string): number | null {
   const match = /^Exited \((-?\d+)\)/.exec(status)
   return match ? Number(match[1]) : null
+}
+
+/** The list API gives health only inside Status ("Up 3 minutes (healthy)"). */
+export function healthFromStatus(status: string): ContainerHealth | null {
+  if (/\(healthy\)/.test(status)) return 'healthy'
+  if (/\(unhealthy\)/.test(status)) return 'unhealthy'
+  if (/\(health: starting\)/.test(status)) return 'starting'
+  return null
+}
+
+/** Ports as `docker ps` prints them: "0.0.0.0:8080->80/tcp", "[::]:8080->80/tcp", "80/tcp". */
+export function portsOf(ports: Docker.Port[] | undefined): string[] {
+  const out = new Set<string>()
+  for (const p of ports ?? []) {
+    if (p.PublicPort) {
+      const ip = p.IP?.includes(':') ? `[${p.IP}]` : p.IP || '0.0.0.0'
+      out.add(`${ip}:${p.PublicPort}->${p.PrivatePort}/${p.Type}`)
+    } else {
+      out.add(`${p.PrivatePort}/${p.Type}`)
+    }
+  }
+  return [...out]
 }
 
 export function summarize(info: Docker.ContainerInfo): ContainerSummary {
@@ -24,6 +46,8 @@ export function summarize(info: Docker.ContainerInfo): ContainerSummary {
     status: info.Status,
     exitCode: state === 'exited' || state === 'dead' ? exitCodeFromStatus(info.Status) : null,
     created: info.Created,
+    ports: portsOf(info.Ports),
+    health: healthFromStatus(info.Status),
   }
 }
 
@@ -34,6 +58,15 @@ export async function listContainers(docker: Docker): Promise<ContainerSummary[]
 
 /** One container by exact id, or null once it is gone. */
 export async function findContainer(docker: Docker, id: string): Promise<ContainerSummary | null> {
+  // The engine announces pause, unpause and die while it still holds the container's lock and
+  // before its list is updated, so a list taken at once can show the state before the event.
+  // An inspect waits for that lock: the list taken after it is current.
+  try {
+    await docker.getContainer(id).inspect()
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return null
+    throw err
+  }
   const infos = await docker.listContainers({ all: true, filters: { id: [id] } })
   const exact = infos.find((info) => info.Id === id)
   return exact ? summarize(exact) : null

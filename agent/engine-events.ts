@@ -15,6 +15,8 @@ import { findContainer } from './containers'
 /** Actions after which a container's state or name may have changed. */
 const STATE_ACTIONS = new Set([
   'create', 'start', 'restart', 'stop', 'die', 'kill', 'pause', 'unpause', 'destroy', 'rename', 'oom', 'update',
+  // health shows in the list's status text
+  'health_status',
 ])
 
 export interface EngineEventListener {

@@ -42,3 +42,22 @@ export function keyTypeLabel(keyType: string): string {
   if (t.includes('dss') || t === 'dsa') return 'DSA'
   return keyType.toUpperCase()
 }
+
+/** A container action as a user would type it with the docker CLI, for tooltips. */
+export function dockerCommand(action: string, name: string, options: { force?: boolean; removeVolumes?: boolean } = {}): string {
+  switch (action) {
+    case 'remove':
+      return `docker rm${options.force ? ' -f' : ''}${options.removeVolumes ? ' -v' : ''} ${name}`
+    case 'rename':
+      return `docker rename ${name} <new name>`
+    default:
+      return `docker ${action} ${name}`
+  }
+}
+
+/** An engine time (ISO) as local date and time, or "never". */
+export function engineTimeLabel(iso: string | null): string {
+  if (iso === null) return 'never'
+  const date = new Date(iso)
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString()
+}

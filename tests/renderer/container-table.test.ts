@@ -41,7 +41,7 @@ describe('ContainerTable', () => {
   it('shows one row per container, sorted by name, with the short id and a state badge', async () => {
     const wrapper = await mountTable()
     const headers = wrapper.findAll('thead th').map((th) => th.text())
-    expect(headers).toEqual(['Name', 'ID', 'Image', 'Command', 'State', 'Status', 'Actions'])
+    expect(headers).toEqual(['Name', 'ID', 'Image', 'Command', 'State', 'Status', 'Ports', 'Actions'])
     expect(wrapper.findAll('tbody tr').map((tr) => tr.attributes('data-container'))).toEqual(['cache', 'db', 'web'])
     const cells = row(wrapper, 'web').findAll('th, td').map((c) => c.text())
     expect(cells.slice(0, 6)).toEqual(['web', 'f00dfeed1234', 'web:latest', '/bin/web', 'running', 'Up 5 minutes'])

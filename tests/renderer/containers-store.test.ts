@@ -140,4 +140,39 @@ describe('containers store', () => {
     expect(fake.calls('containers.stop')).toEqual([{ hostId: 'h1', id: web.id }])
     expect(containers.rows.h1?.[web.id]).toEqual({})
   })
+
+  it('kills with SIGKILL unless told otherwise, and passes the signal given', async () => {
+    const { containers } = await started()
+    fake.handle('containers.kill', ({ id }) => ({ id }))
+    await containers.kill('h1', web.id)
+    await containers.kill('h1', web.id, 'SIGTERM')
+    expect(fake.calls('containers.kill')).toEqual([{ hostId: 'h1', id: web.id }, { hostId: 'h1', id: web.id, signal: 'SIGTERM' }])
+  })
+
+  it('removes with the chosen options and says whether a rename was accepted', async () => {
+    const { containers } = await started()
+    fake.handle('containers.remove', ({ id }) => ({ id }))
+    fake.handle('containers.rename', ({ id, name }) => {
+      if (name === 'web') throw new Error('the name web is already in use by another container')
+      return { id, name }
+    })
+    await containers.remove('h1', db.id, { force: true, removeVolumes: false })
+    expect(fake.calls('containers.remove')).toEqual([{ hostId: 'h1', id: db.id, force: true, removeVolumes: false }])
+    expect(await containers.rename('h1', db.id, 'web')).toBe(false)
+    expect(containers.rows.h1?.[db.id]?.error?.message).toBe('the name web is already in use by another container')
+    expect(await containers.rename('h1', db.id, 'db2')).toBe(true)
+    expect(containers.rows.h1?.[db.id]).toEqual({})
+  })
+
+  it('runs one action at a time per container', async () => {
+    const { containers } = await started()
+    const call = deferred<{ id: string }>()
+    fake.handle('containers.pause', () => call.promise)
+    fake.handle('containers.kill', ({ id }) => ({ id }))
+    const pausing = containers.pause('h1', web.id)
+    expect(await containers.kill('h1', web.id)).toBe(false)
+    expect(fake.calls('containers.kill')).toEqual([])
+    call.resolve({ id: web.id })
+    expect(await pausing).toBe(true)
+  })
 })

@@ -19,7 +19,7 @@ export interface ListStatus {
   error?: ErrorView
 }
 
-export type ContainerAction = 'start' | 'stop'
+export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'rename' | 'remove'
 
 export interface RowStatus {
   pending?: ContainerAction
@@ -91,26 +91,39 @@ export const useContainersStore = defineStore('containers', () => {
     delete rows.value[hostId]
   }
 
-  async function act(hostId: string, id: string, action: ContainerAction): Promise<void> {
+  /**
+   * Runs one action on one container, at most one at a time per row. The state change itself
+   * arrives as an event; the answer only says whether the engine agreed. Resolves to whether it did.
+   */
+  async function act(hostId: string, id: string, action: ContainerAction, call: () => Promise<unknown>): Promise<boolean> {
     const hostRows = (rows.value[hostId] ??= {})
-    if (hostRows[id]?.pending) return
+    if (hostRows[id]?.pending) return false
     hostRows[id] = { pending: action }
     try {
-      // the state change itself arrives as an event; the answer only says the engine agreed
-      if (action === 'start') await api.invoke('containers.start', { hostId, id })
-      else await api.invoke('containers.stop', { hostId, id })
+      await call()
       if (rows.value[hostId]?.[id]) rows.value[hostId][id] = {}
+      return true
     } catch (err) {
       if (rows.value[hostId]?.[id]) rows.value[hostId][id] = { error: toErrorView(err) }
+      return false
     }
   }
 
-  function start(hostId: string, id: string): Promise<void> {
-    return act(hostId, id, 'start')
-  }
+  const start = (hostId: string, id: string) => act(hostId, id, 'start', () => api.invoke('containers.start', { hostId, id }))
+  const stop = (hostId: string, id: string) => act(hostId, id, 'stop', () => api.invoke('containers.stop', { hostId, id }))
+  const restart = (hostId: string, id: string) => act(hostId, id, 'restart', () => api.invoke('containers.restart', { hostId, id }))
+  const pause = (hostId: string, id: string) => act(hostId, id, 'pause', () => api.invoke('containers.pause', { hostId, id }))
+  const unpause = (hostId: string, id: string) => act(hostId, id, 'unpause', () => api.invoke('containers.unpause', { hostId, id }))
+  /** SIGKILL unless a signal is given, like `docker kill`. */
+  const kill = (hostId: string, id: string, signal?: string) =>
+    act(hostId, id, 'kill', () => api.invoke('containers.kill', signal === undefined ? { hostId, id } : { hostId, id, signal }))
+  const rename = (hostId: string, id: string, name: string) =>
+    act(hostId, id, 'rename', () => api.invoke('containers.rename', { hostId, id, name }))
+  const remove = (hostId: string, id: string, options: { force: boolean; removeVolumes: boolean }) =>
+    act(hostId, id, 'remove', () => api.invoke('containers.remove', { hostId, id, ...options }))
 
-  function stop(hostId: string, id: string): Promise<void> {
-    return act(hostId, id, 'stop')
+  function dismissError(hostId: string, id: string): void {
+    if (rows.value[hostId]?.[id]?.error) rows.value[hostId][id] = {}
   }
 
   /** Refetches every connected host, e.g. after the link to the core came back. */
@@ -142,5 +155,8 @@ export const useContainersStore = defineStore('containers', () => {
     offEngine()
   })
 
-  return { byHost, lists, rows, containersOf, fetch, start, stop, refreshAll }
+  return {
+    byHost, lists, rows, containersOf, fetch, refreshAll,
+    start, stop, restart, pause, unpause, kill, rename, remove, dismissError,
+  }
 })
