@@ -6,6 +6,7 @@ import { BerthError, toErrorValue } from '../../protocol/errors'
 import { type AgentMethod, agentEvents, agentMethods, type EngineInfo, type HostView } from '../../protocol/schema'
 import { Peer } from '../../protocol/wire/peer'
 import { installAgent, loadAgentBundle, probeHost, removeOtherAgentVersions, startRemoteAgent } from './agent-installer'
+import { startAgentless } from './agentless'
 import { startLocalAgent } from './local-agent'
 import { parseProxyJump, type SavedHostLookup } from './proxy-jump'
 import { type SshEnvironment, SshConnection, type SshTarget } from './ssh-connection'
@@ -35,6 +36,8 @@ const RETRY_FIRST_MS = 1_000
 const RETRY_MAX_MS = 30_000
 /** Failures worth retrying by themselves; others (a changed key, refused auth) need the user. */
 const RETRYABLE = new Set(['UNREACHABLE', 'TIMEOUT'])
+/** Install failures that agentless mode works around; network failures it cannot. */
+const FALLBACK_CODES = new Set(['UNSUPPORTED', 'PERMISSION_DENIED', 'INTERNAL'])
 
 /** Node's names for CPUs, in Docker's words (used when the engine cannot be asked). */
 const NODE_TO_DOCKER_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'armv7', ia32: '386' }
@@ -171,12 +174,21 @@ export class HostSession {
     this.ssh = ssh
     const bundle = await loadAgentBundle(this.deps.agentDir)
     this.update({ state: 'installing' })
-    const platform = await probeHost(ssh)
-    this.update({ arch: NODE_TO_DOCKER_ARCH[platform.nodeArch] ?? platform.nodeArch })
-    const { path } = await installAgent(ssh, bundle, platform)
-    // older versions are of no use once this one is in place
-    removeOtherAgentVersions(ssh, platform, bundle).catch(() => {})
-    return { ...(await startRemoteAgent(ssh, path)), bundle }
+    try {
+      const platform = await probeHost(ssh)
+      this.update({ arch: NODE_TO_DOCKER_ARCH[platform.nodeArch] ?? platform.nodeArch })
+      const { path } = await installAgent(ssh, bundle, platform)
+      // older versions are of no use once this one is in place
+      removeOtherAgentVersions(ssh, platform, bundle).catch(() => {})
+      this.update({ mode: 'agent', notice: undefined })
+      return { ...(await startRemoteAgent(ssh, path)), bundle }
+    } catch (err) {
+      // the host cannot run the agent: work through its docker CLI instead, and say why
+      const error = toErrorValue(err)
+      if (!FALLBACK_CODES.has(error.code)) throw err
+      this.update({ mode: 'agentless', notice: `Running without Berth's agent: ${error.message}` })
+      return { ...startAgentless(ssh, bundle.version), bundle }
+    }
   }
 
   /** Engine facts; a stopped engine leaves the host connected but marked unavailable. */

@@ -57,6 +57,10 @@ export const hostViewSchema = z.object({
   arch: z.string().optional(),
   engineVersion: z.string().optional(),
   agentVersion: z.string().optional(),
+  /** agent: Berth's agent runs on the host; agentless: the engine is reached through `docker system dial-stdio`. */
+  mode: z.enum(['agent', 'agentless']).optional(),
+  /** Why the host runs agentless, and how to fix it. */
+  notice: z.string().optional(),
   engineAvailable: z.boolean().optional(),
   error: errorValueSchema.optional(),
   /** Set while an encrypted key file waits for its passphrase. */

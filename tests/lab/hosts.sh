@@ -3,6 +3,18 @@
 # engine, and the small probes up.sh polls with.
 
 declare -A DOCKERD_PID=()
+
+# Starts dockerd of host $1 in its namespace (also used by engine.sh to restart it).
+start_dockerd() {
+  local h=$1 r v ns
+  r=$(host_run "$h") v=$(host_var "$h") ns=/run/netns/$(host_netns "$h")
+  setsid nsenter --net="$ns" dockerd --config-file "$r/daemon.json" \
+    --containerd "$r/containerd/containerd.sock" \
+    --data-root "$v/docker" --exec-root "$r/exec" -H "unix://$r/docker.sock" --pidfile "$r/docker.pid" \
+    --bridge none --iptables=false --group docker --insecure-registry "$LAB_NET" \
+    >>"$r/dockerd.log" 2>&1 </dev/null &
+  DOCKERD_PID[$h]=$! # dockerd writes its own pid file only once it is up
+}
 # Starts containerd, dockerd and sshd of host $1 in its namespace, without waiting for them.
 start_host() {
   local h=$1 r v ns
@@ -29,12 +41,7 @@ EOF
   setsid nsenter --net="$ns" containerd --config "$r/containerd/config.toml" \
     >"$r/containerd.log" 2>&1 </dev/null &
   echo $! >"$r/containerd.pid"
-  setsid nsenter --net="$ns" dockerd --config-file "$r/daemon.json" \
-    --containerd "$r/containerd/containerd.sock" \
-    --data-root "$v/docker" --exec-root "$r/exec" -H "unix://$r/docker.sock" --pidfile "$r/docker.pid" \
-    --bridge none --iptables=false --group docker --insecure-registry "$LAB_NET" \
-    >"$r/dockerd.log" 2>&1 </dev/null &
-  DOCKERD_PID[$h]=$! # dockerd writes its own pid file only once it is up
+  start_dockerd "$h"
 
   ssh-keygen -q -t ed25519 -N '' -C "berth-lab-$h" -f "$r/ssh_host_ed25519_key"
   cat >"$r/sshd_config" <<EOF
@@ -42,7 +49,8 @@ Port 22
 ListenAddress $(host_addr "$h")
 HostKey $r/ssh_host_ed25519_key
 PidFile $r/sshd.pid
-AllowUsers $(host_user "$h")
+AllowUsers $(host_user "$h") $(host_bare_user "$h")
+PermitUserEnvironment PATH
 PermitRootLogin no
 PubkeyAuthentication yes
 AuthorizedKeysFile .ssh/authorized_keys

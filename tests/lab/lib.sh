@@ -25,6 +25,8 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy
 host_num()   { echo "${1#h}"; }
 host_addr()  { echo "10.77.0.$((10 + $(host_num "$1")))"; }
 host_user()  { echo "berth-$1"; }
+# A second login on each host whose PATH has no node: Berth must fall back to agentless mode.
+host_bare_user() { echo "berth-$1-bare"; }
 host_netns() { echo "berth-$1"; }
 host_veth()  { echo "berthlab-$1"; }
 host_run()   { echo "$LAB_RUN/$1"; }
@@ -70,7 +72,7 @@ pid_from_file() {
 }
 
 # Lab users present on this machine (also those of hosts since removed from LAB_HOSTS).
-lab_users() { getent passwd | awk -F: '$1 ~ /^berth-h[0-9]+$/ {print $1}'; }
+lab_users() { getent passwd | awk -F: '$1 ~ /^berth-h[0-9]+(-bare)?$/ {print $1}'; }
 
 # Every process that belongs to the lab, our own ancestors excluded:
 #  - everything inside a berth-* namespace (sshd, sessions, agents, dockerd, containerd, shims),

@@ -58,15 +58,21 @@ done
 
 step "login users"
 getent group docker >/dev/null || groupadd --system docker
+# The bare users' PATH: what a host without Node.js has (a shell's basics and the docker CLI).
+install -d -m 755 "$LAB_RUN/bare-bin"
+for c in uname cat ls rm mkdir docker; do ln -sf "$(command -v "$c")" "$LAB_RUN/bare-bin/$c"; done
 for h in "${LAB_HOSTS[@]}"; do
-  u=$(host_user "$h")
-  useradd -m -s /bin/sh -G docker "$u"
-  passwd -d "$u" >/dev/null # useradd leaves the account locked, and sshd refuses locked accounts
-  home=$(getent passwd "$u" | cut -d: -f6)
-  # sshd StrictModes: home and ~/.ssh owned by the user and not writable by others.
-  chown "$u:$u" "$home" && chmod 755 "$home"
-  install -d -m 700 -o "$u" -g "$u" "$home/.ssh"
-  install -m 600 -o "$u" -g "$u" "$LAB_KEY.pub" "$home/.ssh/authorized_keys"
+  for u in "$(host_user "$h")" "$(host_bare_user "$h")"; do
+    useradd -m -s /bin/sh -G docker "$u"
+    passwd -d "$u" >/dev/null # useradd leaves the account locked, and sshd refuses locked accounts
+    home=$(getent passwd "$u" | cut -d: -f6)
+    # sshd StrictModes: home and ~/.ssh owned by the user and not writable by others.
+    chown "$u:$u" "$home" && chmod 755 "$home"
+    install -d -m 700 -o "$u" -g "$u" "$home/.ssh"
+    install -m 600 -o "$u" -g "$u" "$LAB_KEY.pub" "$home/.ssh/authorized_keys"
+  done
+  # read by sshd (PermitUserEnvironment PATH): this login finds no node
+  echo "PATH=$LAB_RUN/bare-bin" | install -m 600 -o "$(host_bare_user "$h")" /dev/stdin "$(getent passwd "$(host_bare_user "$h")" | cut -d: -f6)/.ssh/environment"
 done
 
 step "start containerd, dockerd and sshd of ${LAB_HOSTS[*]}"
@@ -134,7 +140,7 @@ json="{\"identityFile\":\"$LAB_KEY\",\"registry\":\"$LAB_REGISTRY\",\"image\":\"
 sep=
 for h in "${LAB_HOSTS[@]}"; do
   pub=$(host_run "$h")/ssh_host_ed25519_key.pub
-  json+="$sep"$'\n  '"{\"name\":\"$h\",\"address\":\"$(host_addr "$h")\",\"port\":22,\"user\":\"$(host_user "$h")\""
+  json+="$sep"$'\n  '"{\"name\":\"$h\",\"address\":\"$(host_addr "$h")\",\"port\":22,\"user\":\"$(host_user "$h")\",\"bareUser\":\"$(host_bare_user "$h")\""
   json+=",\"dockerHost\":\"unix://$(host_sock "$h")\",\"netns\":\"$(host_netns "$h")\""
   json+=",\"hostKeyPublic\":\"$(awk '{print $1 " " $2}' "$pub")\",\"hostKeyFingerprint\":\"$(ssh-keygen -lf "$pub" | awk '{print $2}')\"}"
   sep=,

@@ -8,6 +8,8 @@ export interface LabHost {
   address: string
   port: number
   user: string
+  /** A login on the same host whose PATH has no node (agentless mode). */
+  bareUser: string
   dockerHost: string
   netns: string
   hostKeyPublic: string
