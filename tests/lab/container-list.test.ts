@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from './support/browser'
 import { containerStatus, docker, labHost, readLab } from './support/lab'
+import { addHostInWindow } from './support/ui'
 import { startWebApp, type WebApp } from './support/web-app'
 
 const lab = readLab()
@@ -35,13 +36,7 @@ beforeAll(async () => {
   browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
   await page.goto(app.url)
-  await page.getByRole('navigation', { name: 'Hosts' }).getByRole('button', { name: 'Add host' }).click()
-  await page.getByLabel('Name').fill('h1')
-  await page.getByLabel('Address').fill(h1.address)
-  await page.getByLabel('Port').fill('22')
-  await page.getByLabel('User').fill(h1.user)
-  await page.getByLabel('Identity file').fill(lab.identityFile)
-  await page.getByRole('button', { name: 'Add', exact: true }).click()
+  await addHostInWindow(page, { name: 'h1', address: h1.address, user: h1.user, identityFile: lab.identityFile })
   await page.getByRole('alertdialog').getByRole('button', { name: 'Trust and connect' }).click({ timeout: 20_000 })
   // expect.poll only works inside a test: wait for the row the plain way
   await badge('ui-pausable').waitFor({ timeout: 30_000 })

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { ContainerSummary, HostView } from '../../protocol/schema'
 import { call, connectLabHost, startCore, type TestCore } from './support/core'
-import { labHost, readLab } from './support/lab'
+import { docker, labHost, readLab } from './support/lab'
 
 const lab = readLab()
 const h1 = labHost(lab, 'h1')
@@ -101,4 +101,28 @@ describe('a dropped link', () => {
     await expect.poll(async () => (await state()).state, { timeout: 60_000, interval: 500 }).toBe('connected')
     expect((await call<ContainerSummary[]>(t.core, 'containers.list', { hostId: view.id })).length).toBeGreaterThan(0)
   }, 120_000)
+})
+
+describe('an engine that stops', () => {
+  it('shows ENGINE_UNAVAILABLE while dockerd is down and recovers when it returns', async () => {
+    const t = await startCore()
+    cores.push(t)
+    const view = await connectLabHost(t.core, lab, h2)
+    const host = async () => (await call<HostView[]>(t.core, 'hosts.list', {})).find((h) => h.id === view.id)!
+    const engineScript = join(import.meta.dirname, 'engine.sh')
+    execFileSync('bash', [engineScript, 'stop', h2.name])
+    try {
+      await expect.poll(async () => (await host()).engineAvailable, { timeout: 15_000 }).toBe(false)
+      expect(await host()).toMatchObject({ state: 'connected', error: { code: 'ENGINE_UNAVAILABLE' } })
+      expect(await t.core.invoke('containers.list', { hostId: view.id })).toMatchObject({ ok: false, error: { code: 'ENGINE_UNAVAILABLE' } })
+    } finally {
+      execFileSync('bash', [engineScript, 'start', h2.name])
+      // the seeded states other tests start from: a restart stopped the running ones
+      await docker(h2, 'start', 'web', 'worker', 'frozen')
+      await docker(h2, 'pause', 'frozen')
+    }
+    await expect.poll(async () => (await host()).engineAvailable, { timeout: 30_000 }).toBe(true)
+    expect((await host()).error).toBeUndefined()
+    expect((await call<ContainerSummary[]>(t.core, 'containers.list', { hostId: view.id })).length).toBeGreaterThan(0)
+  }, 90_000)
 })

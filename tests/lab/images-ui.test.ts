@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from './support/browser'
 import { docker, labHost, readLab } from './support/lab'
+import { addHostInWindow } from './support/ui'
 import { startWebApp, type WebApp } from './support/web-app'
 
 const lab = readLab()
@@ -39,13 +40,7 @@ afterAll(async () => {
 })
 
 async function addHost(name: string, address: string, user: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Hosts' }).getByRole('button', { name: 'Add host' }).click()
-  await page.getByLabel('Name').fill(name)
-  await page.getByLabel('Address').fill(address)
-  await page.getByLabel('Port').fill('22')
-  await page.getByLabel('User').fill(user)
-  await page.getByLabel('Identity file').fill(lab.identityFile)
-  await page.getByRole('button', { name: 'Add', exact: true }).click()
+  await addHostInWindow(page, { name, address, user, identityFile: lab.identityFile })
 }
 
 describe('images in the window', () => {

@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from './support/browser'
 import { docker, labHost, readLab } from './support/lab'
+import { addHostInWindow } from './support/ui'
 import { startWebApp, type WebApp } from './support/web-app'
 
 const lab = readLab()
@@ -43,13 +44,7 @@ const tab = (name: string) => page.getByRole('tab', { name })
 
 describe('storage from the window', () => {
   it('connects h2 through the Add host form', async () => {
-    await page.getByRole('navigation', { name: 'Hosts' }).getByRole('button', { name: 'Add host' }).click()
-    await page.getByLabel('Name').fill('h2')
-    await page.getByLabel('Address').fill(h2.address)
-    await page.getByLabel('Port').fill('22')
-    await page.getByLabel('User').fill(h2.user)
-    await page.getByLabel('Identity file').fill(lab.identityFile)
-    await page.getByRole('button', { name: 'Add', exact: true }).click()
+    await addHostInWindow(page, { name: 'h2', address: h2.address, user: h2.user, identityFile: lab.identityFile })
     const prompt = page.getByRole('alertdialog')
     await expect.poll(() => prompt.textContent(), { timeout: 20_000 }).toContain(h2.hostKeyFingerprint)
     await prompt.getByRole('button', { name: 'Trust and connect' }).click()
