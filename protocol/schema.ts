@@ -13,27 +13,36 @@
 import { z } from 'zod'
 import type { MethodSpec } from './methods/common'
 import { hostIdSchema } from './methods/common'
+import { containerRunEvents, containerRunMethods } from './methods/container-run'
 import { containerEvents, containerMethods } from './methods/containers'
 import { engineEvents, engineMethods } from './methods/engine'
 import { hostMethods, hostViewSchema } from './methods/hosts'
 import { imageEvents, imageMethods } from './methods/images'
+import { logEvents, logMethods } from './methods/logs'
 import { networkEvents, networkMethods } from './methods/networks'
+import { registryEvents, registryMethods } from './methods/registry'
 import { systemEvents, systemMethods } from './methods/system'
 import { volumeEvents, volumeMethods } from './methods/volumes'
 
 export * from './methods/common'
+export * from './methods/container-run'
 export * from './methods/containers'
 export * from './methods/engine'
 export * from './methods/hosts'
 export * from './methods/images'
+export * from './methods/logs'
 export * from './methods/networks'
+export * from './methods/registry'
 export * from './methods/system'
 export * from './methods/volumes'
 
 export const agentMethods = {
   ...engineMethods,
   ...containerMethods,
+  ...containerRunMethods,
+  ...logMethods,
   ...imageMethods,
+  ...registryMethods,
   ...networkMethods,
   ...volumeMethods,
   ...systemMethods,
@@ -43,7 +52,10 @@ export type AgentMethod = keyof typeof agentMethods
 
 export const agentEvents = {
   ...containerEvents,
+  ...containerRunEvents,
+  ...logEvents,
   ...engineEvents,
+  ...registryEvents,
   ...imageEvents,
   ...networkEvents,
   ...volumeEvents,

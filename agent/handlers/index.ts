@@ -8,10 +8,13 @@ import { agentMethods, isAgentMethod } from '../../protocol/schema'
 import { parseOrThrow } from '../../protocol/validate'
 import type { RequestContext, RequestHandler } from '../../protocol/wire/peer'
 import { mapEngineError } from '../engine-errors'
+import { containerRunHandlers } from './container-run'
 import { containerHandlers } from './containers'
 import { engineHandlers } from './engine'
 import { imageHandlers } from './images'
+import { logHandlers } from './logs'
 import { networkHandlers } from './networks'
+import { registryHandlers } from './registry'
 import { systemHandlers } from './system'
 import { volumeHandlers } from './volumes'
 import type { AgentDeps, HandlersFor } from './types'
@@ -23,6 +26,9 @@ export function createHandlers(deps: AgentDeps): HandlerTable {
   return {
     ...engineHandlers(deps),
     ...containerHandlers(deps),
+    ...containerRunHandlers(deps),
+    ...logHandlers(deps),
+    ...registryHandlers(deps),
     ...imageHandlers(deps),
     ...networkHandlers(deps),
     ...volumeHandlers(deps),
