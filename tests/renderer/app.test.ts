@@ -154,4 +154,19 @@ describe('App', () => {
     expect(selectedTab()).toBe(chosen)
     wrapper.unmount()
   })
+
+  it('groups the sidebar by architecture on request', async () => {
+    const { wrapper } = await mountApp()
+    const box = wrapper.get<HTMLInputElement>('.group-by input[type="checkbox"]')
+    await box.setValue(true)
+    const groups = wrapper.findAll('nav section').map((g) => [g.get('h3').text(), g.findAll('[data-host]').map((h) => h.attributes('data-host'))])
+    expect(groups).toEqual([
+      ['amd64', ['alpha']],
+      ['arm64', ['beta']],
+      ['not yet known', ['laptop']],
+    ])
+    await box.setValue(false)
+    expect(wrapper.findAll('nav section')).toHaveLength(0)
+    wrapper.unmount()
+  })
 })

@@ -8,6 +8,7 @@ import { ref } from 'vue'
 export const useViewStore = defineStore('view', () => {
   const tabByHost = ref<Record<string, string>>({})
   const allHosts = ref(false)
+  const groupByArch = ref(false)
 
   function tabFor(hostId: string, fallback: string): string {
     return tabByHost.value[hostId] ?? fallback
@@ -17,5 +18,5 @@ export const useViewStore = defineStore('view', () => {
     tabByHost.value[hostId] = tab
   }
 
-  return { tabByHost, allHosts, tabFor, setTab }
+  return { tabByHost, allHosts, groupByArch, tabFor, setTab }
 })
