@@ -11,7 +11,7 @@ export function engineHandlers(deps: AgentDeps): HandlersFor<typeof engineMethod
   const { docker, events } = deps
   const subscribed = new WeakMap<object, () => void>()
   return {
-    'agent.ping': async () => ({ version: deps.version }),
+    'agent.ping': async () => ({ version: deps.version, arch: process.arch, node: process.version }),
     'engine.info': async () => {
       const [version, info] = await Promise.all([docker.version(), docker.info()])
       const components = (version as { Components?: Array<{ Name?: string }> }).Components

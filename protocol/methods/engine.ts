@@ -23,7 +23,8 @@ export const engineInfoSchema = z.object({
 export type EngineInfo = z.infer<typeof engineInfoSchema>
 
 export const engineMethods = {
-  'agent.ping': method(empty, z.object({ version: z.string() })),
+  /** Where the agent runs: its version, and the CPU and Node.js it runs on. */
+  'agent.ping': method(empty, z.object({ version: z.string(), arch: z.string(), node: z.string() })),
   'engine.info': method(empty, engineInfoSchema),
   'events.subscribe': method(empty, z.object({ subscribed: z.boolean() })),
 }
