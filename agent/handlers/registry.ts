@@ -1,7 +1,10 @@
-/** registry handlers. */
+/** registry.* handlers. */
 import type { registryMethods } from '../../protocol/schema'
+import { manifestReport } from '../registry-manifest'
 import type { AgentDeps, HandlersFor } from './types'
 
-export function registryHandlers(_deps: AgentDeps): HandlersFor<typeof registryMethods> {
-  return {}
+export function registryHandlers({ docker }: AgentDeps): HandlersFor<typeof registryMethods> {
+  return {
+    'registry.manifest': async ({ reference, platform }) => manifestReport(docker, reference, platform),
+  }
 }
