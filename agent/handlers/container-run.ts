@@ -1,7 +1,13 @@
-/** container-run handlers. */
+/** container-run handlers: containers.create, containers.run, containers.commit. */
 import type { containerRunMethods } from '../../protocol/schema'
+import { commitContainer } from '../container-commit'
+import { createContainer, runContainer } from '../container-run'
 import type { AgentDeps, HandlersFor } from './types'
 
-export function containerRunHandlers(_deps: AgentDeps): HandlersFor<typeof containerRunMethods> {
-  return {}
+export function containerRunHandlers({ docker }: AgentDeps): HandlersFor<typeof containerRunMethods> {
+  return {
+    'containers.create': async (spec) => createContainer(docker, spec),
+    'containers.run': async (spec) => runContainer(docker, spec),
+    'containers.commit': async (params) => commitContainer(docker, params),
+  }
 }
