@@ -1,7 +1,93 @@
-/** logs: methods and events (filled in by the logs work). */
-import type { z } from 'zod'
+/**
+ * logs: a page of a container's logs (logs.read) and live following (logs.follow with
+ * logs.lines / logs.ended events). Lines travel as text split per line, each marked with
+ * the stream it came from, so the renderer never has to demultiplex anything.
+ */
+import { z } from 'zod'
 import type { MethodSpec } from './common'
+import { method } from './common'
+import { containerRefSchema } from './containers'
 
-export const logMethods = {} satisfies Record<string, MethodSpec>
+/** The most lines a page or a follow's backlog may ask for. */
+export const MAX_LOG_TAIL_LINES = 100_000
+export const DEFAULT_LOG_TAIL_LINES = 1000
 
-export const logEvents = {} satisfies Record<string, z.ZodObject>
+const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/
+
+/** Unix seconds, or an RFC 3339 time, as `docker logs --since` takes them; sent on as unix seconds. */
+export const logTimeSchema = z
+  .union([
+    z.number().nonnegative('a log time in unix seconds is not negative'),
+    z.string().regex(RFC3339, 'a log time is unix seconds or an RFC 3339 time such as 2026-01-31T12:00:00Z'),
+  ])
+  .transform((t, ctx) => {
+    if (typeof t === 'number') return t
+    const ms = Date.parse(t)
+    if (Number.isNaN(ms)) {
+      ctx.addIssue({ code: 'custom', message: `${t} is not a valid time` })
+      return z.NEVER
+    }
+    return ms / 1000
+  })
+
+const tailSchema = z
+  .number()
+  .int('tail is a whole number of lines')
+  .min(0, 'tail is at least 0 lines')
+  .max(MAX_LOG_TAIL_LINES, `tail is at most ${MAX_LOG_TAIL_LINES} lines`)
+
+export const logLineSchema = z.object({
+  stream: z.enum(['stdout', 'stderr']),
+  /** RFC 3339 with nanoseconds, as the engine stamps it; only when timestamps were asked for. */
+  time: z.string().optional(),
+  text: z.string(),
+})
+export type LogLine = z.infer<typeof logLineSchema>
+
+const logQuery = {
+  id: containerRefSchema,
+  since: logTimeSchema.optional(),
+  timestamps: z.boolean().default(false),
+}
+
+export const logReadParamsSchema = z
+  .object({ ...logQuery, tail: tailSchema.default(DEFAULT_LOG_TAIL_LINES), until: logTimeSchema.optional() })
+  .strict()
+  .refine((p) => p.since === undefined || p.until === undefined || p.since <= p.until, {
+    message: 'since must not be later than until',
+  })
+
+export const followIdSchema = z.string().min(1).max(64)
+
+export const logMethods = {
+  'logs.read': method(
+    logReadParamsSchema,
+    z.object({
+      lines: z.array(logLineSchema),
+      /** True when the page was over the size cap and its oldest lines were left out. */
+      truncated: z.boolean(),
+      /** A TTY container's log is one stream: all of it is marked stdout. */
+      tty: z.boolean(),
+    }),
+    60_000,
+  ),
+  'logs.follow': method(
+    z.object({ ...logQuery, tail: tailSchema.default(100) }).strict(),
+    z.object({ followId: followIdSchema, tty: z.boolean() }),
+  ),
+  'logs.unfollow': method(z.object({ followId: followIdSchema }).strict(), z.object({ stopped: z.boolean() })),
+} satisfies Record<string, MethodSpec>
+
+export const logEvents = {
+  'logs.lines': z.object({
+    followId: followIdSchema,
+    lines: z.array(logLineSchema),
+    /** Lines left out of this batch because the container wrote faster than the link may carry. */
+    skipped: z.number().int().nonnegative().optional(),
+  }),
+  'logs.ended': z.object({
+    followId: followIdSchema,
+    reason: z.enum(['stopped', 'removed', 'ended', 'error']),
+    message: z.string().optional(),
+  }),
+} satisfies Record<string, z.ZodObject>
