@@ -1,28 +1,45 @@
 #!/usr/bin/env bash
-# Prepares an arm64 Node.js that runs here under qemu-user, to run Berth's agent bundle as a
-# Raspberry Pi (arm64) would. Debian's own arm64 packages, unpacked into a folder (no chroot,
-# nothing installed system-wide but qemu-user-static). Idempotent: a prepared root is reused.
-# Prints the root folder on its last line.   Usage: bash tests/lab/arm64-node.sh
+# Prepares an ARM Node.js that runs here under qemu-user, to run Berth's agent bundle as a
+# Raspberry Pi would: arm64 (64-bit OS) or armhf (32-bit OS, armv7). Debian's own packages,
+# unpacked into a folder (no chroot, nothing installed system-wide but qemu-user-static).
+# Idempotent: a prepared root is reused. Prints the qemu binary, the root folder and the
+# LD_LIBRARY_PATH to give it (qemu -E), on its last line.   Usage: bash tests/lab/arm-node.sh arm64|armhf
 set -euo pipefail
-[[ $(id -u) == 0 ]] || { echo "arm64-node.sh must run as root (dpkg, apt-get)" >&2; exit 1; }
-ROOT=${BERTH_ARM64_ROOT:-/var/cache/berth-lab/arm64-root}
+[[ $(id -u) == 0 ]] || { echo "arm-node.sh must run as root (dpkg, apt-get)" >&2; exit 1; }
+ARCH=${1:-arm64}
+case $ARCH in
+  arm64) QEMU=/usr/bin/qemu-aarch64-static NODE_ARCH=arm64 TRIPLET=aarch64-linux-gnu ;;
+  armhf) QEMU=/usr/bin/qemu-arm-static NODE_ARCH=arm TRIPLET=arm-linux-gnueabihf ;;
+  *) echo "usage: arm-node.sh arm64|armhf" >&2; exit 1 ;;
+esac
+ROOT=/var/cache/berth-lab/$ARCH-root
+# Without an ld.so.cache in the unpacked root, the armhf loader does not look in the multiarch
+# folders by itself. Given to the emulated program with qemu's -E (paths are inside the
+# emulated system: qemu -L maps them to $ROOT).
+LIBS=/usr/lib/$TRIPLET # (the loader finds /lib/$TRIPLET itself; naming it here too made it fail)
 
-if [[ -x $ROOT/usr/bin/node && -x /usr/bin/qemu-aarch64-static ]]; then
-  echo "$ROOT"
+works() {
+  [[ -x $QEMU && -x $ROOT/usr/bin/node ]] &&
+    [[ $("$QEMU" -L "$ROOT" -E "LD_LIBRARY_PATH=$LIBS" "$ROOT/usr/bin/node" -e 'process.stdout.write(process.arch)' 2>/dev/null) == "$NODE_ARCH" ]]
+}
+
+if works; then
+  echo "$QEMU $ROOT $LIBS"
   exit 0
 fi
 
 export DEBIAN_FRONTEND=noninteractive
 need_update=
-[[ -x /usr/bin/qemu-aarch64-static ]] || need_update=1
-dpkg --print-foreign-architectures | grep -qx arm64 || { dpkg --add-architecture arm64; need_update=1; }
+[[ -x $QEMU ]] || need_update=1
+dpkg --print-foreign-architectures | grep -qx "$ARCH" || { dpkg --add-architecture "$ARCH"; need_update=1; }
 [[ -z $need_update ]] || apt-get update -qq
-[[ -x /usr/bin/qemu-aarch64-static ]] || apt-get install -y -qq qemu-user-static >/dev/null
+[[ -x $QEMU ]] || apt-get install -y -qq qemu-user-static >/dev/null
 
-# The packages arm64 node needs at run time (verified list: LAB-RECIPES.md, "Architectures").
-pkgs=(nodejs:arm64 libnode108:arm64 libbrotli1:arm64 libc-ares2:arm64 libc6:arm64 libgcc-s1:arm64
-  libicu72:arm64 libnghttp2-14:arm64 libssl3:arm64 libstdc++6:arm64 libuv1:arm64 zlib1g:arm64
-  node-acorn node-cjs-module-lexer node-undici node-busboy node-xtend)
+# The packages node needs at run time (verified list for arm64: LAB-RECIPES.md, "Architectures").
+pkgs=(node-acorn node-cjs-module-lexer node-undici node-busboy node-xtend)
+for p in nodejs libnode108 libbrotli1 libc-ares2 libc6 libgcc-s1 libicu72 libnghttp2-14 libssl3 libstdc++6 libuv1 zlib1g; do
+  pkgs+=("$p:$ARCH")
+done
 work=$(mktemp -d)
 chmod 755 "$work" # apt-get download drops to the _apt user, which must reach it
 trap 'rm -rf "$work"' EXIT
@@ -31,6 +48,5 @@ rm -rf "$ROOT.partial" && mkdir -p "$ROOT.partial"
 for deb in "$work"/*.deb; do dpkg -x "$deb" "$ROOT.partial"; done
 # only a complete root replaces the old one, so a failed run never leaves half a Node
 rm -rf "$ROOT" && mv "$ROOT.partial" "$ROOT"
-arch=$(qemu-aarch64-static -L "$ROOT" "$ROOT/usr/bin/node" -e 'process.stdout.write(process.arch)')
-[[ $arch == arm64 ]] || { echo "arm64 node says its arch is '$arch'" >&2; exit 1; }
-echo "$ROOT"
+works || { echo "the $ARCH node in $ROOT does not run under $QEMU" >&2; exit 1; }
+echo "$QEMU $ROOT $LIBS"
