@@ -41,6 +41,8 @@ export class BerthCore {
   private readonly env: NodeJS.ProcessEnv
   /** Key passphrases the user typed: memory only, never written or logged. */
   private readonly passphrases = new Map<string, string>()
+  /** Passwords the user typed, by user@address:port: memory only, never written or logged. */
+  private readonly passwords = new Map<string, string>()
 
   constructor(private readonly options: CoreOptions) {
     this.env = options.env ?? process.env
@@ -97,6 +99,12 @@ export class BerthCore {
     'hosts.unlockKey': async ({ hostId, keyFile, passphrase }) => this.unlockKey(hostId, keyFile, passphrase),
     'hosts.update': async ({ hostId, host }) => this.updateHost(hostId, host),
     'hosts.reorder': async ({ hostIds }) => this.reorder(hostIds),
+    'hosts.givePassword': async ({ hostId, password }) => {
+      const session = this.session(hostId)
+      if (!session.snapshot.pendingPassword) throw new BerthError('CONFLICT', `${session.config.name} is not asking for a password: connect again`)
+      this.passwords.set(session.passwordTarget(), password)
+      return session.connect()
+    },
     'hosts.sshConfig': async () => {
       const names = new Set([...this.sessions.values()].map((s) => s.config.name.toLowerCase()))
       return (await readSshConfig(this.home)).map((e) => ({ ...e, added: names.has(e.name.toLowerCase()) }))
@@ -121,11 +129,13 @@ export class BerthCore {
         homeDir: home,
         knownHostsFiles: [userKnownHostsFile(home), berthKnownHostsFile(this.options.dataDir)],
         passphrases: this.passphrases,
+        passwords: this.passwords,
         ...(this.env.SSH_AUTH_SOCK ? { agentSocket: this.env.SSH_AUTH_SOCK } : {}),
       },
       agentDir: this.options.agentDir,
       processEnv: this.env,
       emit: (event, payload) => this.events.emit('event', event, payload),
+      forgetPassword: (target) => this.passwords.delete(target),
       savedHost: (name) => {
         const found = [...this.sessions.values()].find((s) => !s.config.local && s.config.name === name)?.config
         if (!found) return undefined

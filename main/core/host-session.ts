@@ -9,7 +9,7 @@ import { installAgent, loadAgentBundle, probeHost, removeOtherAgentVersions, sta
 import { startAgentless } from './agentless'
 import { startLocalAgent } from './local-agent'
 import { parseProxyJump, type SavedHostLookup } from './proxy-jump'
-import { type SshEnvironment, SshConnection, type SshTarget } from './ssh-connection'
+import { passwordKey, type SshEnvironment, SshConnection, type SshTarget } from './ssh-connection'
 
 export interface HostConfig {
   id: string
@@ -29,6 +29,8 @@ export interface SessionDeps {
   emit: (event: string, payload: unknown) => void
   /** Finds a saved host by name, for ProxyJump hops that name one. */
   savedHost: SavedHostLookup
+  /** Drops a password the host refused, so it is asked for again. */
+  forgetPassword: (target: string) => void
 }
 
 /** Waits before reconnecting after a dropped link: doubles from the first to the last. */
@@ -84,6 +86,11 @@ export class HostSession {
     return this.view
   }
 
+  /** The login a password belongs to: user@address:port. */
+  passwordTarget(): string {
+    return passwordKey(this.current)
+  }
+
   get snapshot(): HostView {
     return this.view
   }
@@ -98,7 +105,7 @@ export class HostSession {
   disconnect(): HostView {
     this.stopRetrying()
     this.teardown()
-    this.update({ state: 'disconnected', error: undefined, pendingHostKey: undefined, pendingPassphrase: undefined })
+    this.update({ state: 'disconnected', error: undefined, pendingHostKey: undefined, pendingPassphrase: undefined, pendingPassword: undefined })
     return this.view
   }
 
@@ -112,7 +119,14 @@ export class HostSession {
 
   private async doConnect(options: { trustFingerprint?: string }): Promise<HostView> {
     this.teardown()
-    this.update({ state: 'connecting', error: undefined, pendingHostKey: undefined, pendingPassphrase: undefined, retryAt: undefined })
+    this.update({
+      state: 'connecting',
+      error: undefined,
+      pendingHostKey: undefined,
+      pendingPassphrase: undefined,
+      pendingPassword: undefined,
+      retryAt: undefined,
+    })
     try {
       const started = this.config.local ? await this.startLocal() : await this.startRemote(options)
       const bundle = started.bundle
@@ -145,11 +159,14 @@ export class HostSession {
             }
           : undefined
       const locked = error.code === 'AUTH_FAILED' ? error.detail?.needsPassphrase : undefined
+      const password = error.code === 'AUTH_FAILED' && (error.detail?.needsPassword || error.detail?.passwordRefused)
+      if (error.detail?.passwordRefused) this.deps.forgetPassword(this.passwordTarget())
       this.update({
         state: 'error',
         error,
         pendingHostKey: pending,
         pendingPassphrase: typeof locked === 'string' ? { keyFile: locked } : undefined,
+        pendingPassword: password ? { target: this.passwordTarget(), refused: Boolean(error.detail?.passwordRefused) } : undefined,
       })
       throw BerthError.fromValue(error)
     }

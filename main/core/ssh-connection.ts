@@ -27,6 +27,13 @@ export interface SshEnvironment {
   agentSocket?: string
   /** Passphrases the user gave for encrypted keys: in memory only, by key file path. */
   passphrases?: ReadonlyMap<string, string>
+  /** Passwords the user gave, by user@address:port: in memory only. */
+  passwords?: ReadonlyMap<string, string>
+}
+
+/** How a password is looked up for a target. */
+export function passwordKey(target: Pick<SshTarget, 'user' | 'address' | 'port'>): string {
+  return `${target.user}@${target.address}:${target.port}`
 }
 
 export interface ConnectOptions {
@@ -114,6 +121,8 @@ export class SshConnection {
     const locked: string[] = []
     const attempts = await authAttempts(this.target, env, { skipped, locked })
     const tried: string[] = []
+    let passwordWanted = false
+    let passwordTried = false
     let hostKeyError: BerthError | undefined
 
     const hostVerifier = (key: Buffer, verify: (ok: boolean) => void): void => {
@@ -146,11 +155,30 @@ export class SshConnection {
       keepaliveCountMax: 2,
       algorithms: { serverHostKey: hostKeyAlgorithms(knownKeyTypes(entries, address, port)) as never },
       hostVerifier: hostVerifier as never,
-      authHandler: ((_left: unknown, _partial: unknown, next: (m: unknown) => void) => {
+      authHandler: ((left: string[] | null, _partial: unknown, next: (m: unknown) => void) => {
         const attempt = attempts.shift()
-        if (!attempt) return next(false)
-        tried.push(attempt.label)
-        next(attempt.method)
+        if (attempt) {
+          tried.push(attempt.label)
+          return next(attempt.method)
+        }
+        // nothing to offer yet: ask the server which methods it takes
+        if (left === null) return next({ type: 'none', username: user })
+        // after the keys, as ssh does: keyboard-interactive, then password
+        const offered = left
+        const password = env.passwords?.get(passwordKey(this.target))
+        const wantsPassword = offered.includes('keyboard-interactive') || offered.includes('password')
+        if (wantsPassword && password === undefined) passwordWanted = true
+        if (password === undefined || passwordTried) return next(false)
+        passwordTried = true
+        if (offered.includes('keyboard-interactive')) {
+          tried.push('keyboard-interactive')
+          // every prompt gets the password: the usual single "Password:" prompt
+          const prompt = (_n: string, _i: string, _l: string, prompts: unknown[], finish: (a: string[]) => void) =>
+            finish(prompts.map(() => password))
+          return next({ type: 'keyboard-interactive', username: user, prompt })
+        }
+        tried.push('password')
+        next({ type: 'password', username: user, password })
       }) as never,
     }
 
@@ -161,7 +189,11 @@ export class SshConnection {
         if (err.level === 'client-authentication') {
           const parts = [tried.length ? `tried ${tried.join(', ')}` : 'no usable key or agent was found']
           if (skipped.length) parts.push(`skipped ${skipped.join(', ')}`)
-          const detail = locked[0] ? { tried, skipped, needsPassphrase: locked[0] } : { tried, skipped }
+          const detail = locked[0]
+            ? { tried, skipped, needsPassphrase: locked[0] }
+            : passwordWanted
+              ? { tried, skipped, needsPassword: true }
+              : { tried, skipped, passwordRefused: passwordTried }
           return reject(new BerthError('AUTH_FAILED', `${where} refused authentication: ${parts.join('; ')}`, detail))
         }
         if (err.level === 'client-timeout') return reject(new BerthError('TIMEOUT', `${where} did not complete the SSH handshake in time`))

@@ -63,6 +63,8 @@ export const hostViewSchema = z.object({
   notice: z.string().optional(),
   engineAvailable: z.boolean().optional(),
   error: errorValueSchema.optional(),
+  /** Set while the host asks for a password (keyboard-interactive or password authentication). */
+  pendingPassword: z.object({ target: z.string(), refused: z.boolean() }).optional(),
   /** Set while an encrypted key file waits for its passphrase. */
   pendingPassphrase: z.object({ keyFile: z.string() }).optional(),
   /** Set while the host's key is unknown: shown to the user to accept or refuse. */
@@ -96,6 +98,12 @@ export const hostMethods = {
   'hosts.update': method(z.object({ hostId: hostIdSchema, host: hostInputSchema }).strict(), hostViewSchema),
   /** The sidebar order: every saved host's id, in the order wanted. */
   'hosts.reorder': method(z.object({ hostIds: z.array(hostIdSchema).max(1000) }).strict(), z.array(hostViewSchema)),
+  /** Gives the password the host asks for (kept in memory only) and connects again. */
+  'hosts.givePassword': method(
+    z.object({ hostId: hostIdSchema, password: z.string().min(1, 'enter the password').max(1024) }).strict(),
+    hostViewSchema,
+    120_000,
+  ),
   'hosts.sshConfig': method(empty, z.array(sshConfigEntrySchema)),
   'hosts.importSshConfig': method(
     z.object({ names: z.array(z.string().min(1).max(255)).min(1, 'choose at least one host').max(500) }).strict(),

@@ -66,6 +66,9 @@ Subsystem sftp internal-sftp
 # Keep interactive shells free of motd/last-login noise so terminal tests see only the prompt.
 PrintMotd no
 PrintLastLog no
+# The bare login also takes a password, for Berth's password prompt (must stay last: Match).
+Match User $(host_bare_user "$h")
+  PasswordAuthentication yes
 EOF
   /usr/sbin/sshd -t -f "$r/sshd_config" # a config error is reported here rather than as a timeout
   ip netns exec "$(host_netns "$h")" /usr/sbin/sshd -f "$r/sshd_config" -E "$r/sshd.log" # daemonizes

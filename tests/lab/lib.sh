@@ -27,6 +27,8 @@ host_addr()  { echo "10.77.0.$((10 + $(host_num "$1")))"; }
 host_user()  { echo "berth-$1"; }
 # A second login on each host whose PATH has no node: Berth must fall back to agentless mode.
 host_bare_user() { echo "berth-$1-bare"; }
+# Its password (sshd also accepts it for that login only): a lab secret, nothing real.
+LAB_BARE_PASSWORD=lab-bare-password
 host_netns() { echo "berth-$1"; }
 host_veth()  { echo "berthlab-$1"; }
 host_run()   { echo "$LAB_RUN/$1"; }

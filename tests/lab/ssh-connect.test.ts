@@ -120,6 +120,26 @@ describe('authentication', () => {
     }
   })
 
+  it('asks for the password a host wants when no key works, says when it is refused, and connects', async () => {
+    // no key file, no agent: only the password can open this login
+    const { core: c, dataDir, home } = await core()
+    const view = await call<HostView>(c, 'hosts.add', { name: 'by-password', address: h1.address, port: 22, user: h1.bareUser })
+    await c.invoke('hosts.connect', { hostId: view.id })
+    const first = await c.invoke('hosts.trustKey', { hostId: view.id, fingerprint: h1.hostKeyFingerprint })
+    expect(first).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED', detail: { needsPassword: true } } })
+    const target = `${h1.bareUser}@${h1.address}:22`
+    expect((await call<HostView[]>(c, 'hosts.list', {}))[0]).toMatchObject({ pendingPassword: { target, refused: false } })
+
+    const wrong = await c.invoke('hosts.givePassword', { hostId: view.id, password: 'not-it' })
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED', detail: { passwordRefused: true } } })
+    expect((await call<HostView[]>(c, 'hosts.list', {}))[0]).toMatchObject({ pendingPassword: { target, refused: true } })
+
+    const connected = await call<HostView>(c, 'hosts.givePassword', { hostId: view.id, password: h1.barePassword })
+    expect(connected).toMatchObject({ state: 'connected', mode: 'agentless' })
+    const search = spawnSync('grep', ['-rl', h1.barePassword, dataDir, home], { encoding: 'utf8' })
+    expect(search.status).toBe(1)
+  })
+
   it('names the keys it tried when the host refuses them', async () => {
     const { core: c, home } = await core()
     const stranger = join(home, 'stranger')

@@ -71,6 +71,7 @@ for h in "${LAB_HOSTS[@]}"; do
     install -d -m 700 -o "$u" -g "$u" "$home/.ssh"
     install -m 600 -o "$u" -g "$u" "$LAB_KEY.pub" "$home/.ssh/authorized_keys"
   done
+  echo "$(host_bare_user "$h"):$LAB_BARE_PASSWORD" | chpasswd
   # read by sshd (PermitUserEnvironment PATH): this login finds no node
   echo "PATH=$LAB_RUN/bare-bin" | install -m 600 -o "$(host_bare_user "$h")" /dev/stdin "$(getent passwd "$(host_bare_user "$h")" | cut -d: -f6)/.ssh/environment"
 done
@@ -140,7 +141,7 @@ json="{\"identityFile\":\"$LAB_KEY\",\"registry\":\"$LAB_REGISTRY\",\"image\":\"
 sep=
 for h in "${LAB_HOSTS[@]}"; do
   pub=$(host_run "$h")/ssh_host_ed25519_key.pub
-  json+="$sep"$'\n  '"{\"name\":\"$h\",\"address\":\"$(host_addr "$h")\",\"port\":22,\"user\":\"$(host_user "$h")\",\"bareUser\":\"$(host_bare_user "$h")\""
+  json+="$sep"$'\n  '"{\"name\":\"$h\",\"address\":\"$(host_addr "$h")\",\"port\":22,\"user\":\"$(host_user "$h")\",\"bareUser\":\"$(host_bare_user "$h")\",\"barePassword\":\"$LAB_BARE_PASSWORD\""
   json+=",\"dockerHost\":\"unix://$(host_sock "$h")\",\"netns\":\"$(host_netns "$h")\""
   json+=",\"hostKeyPublic\":\"$(awk '{print $1 " " $2}' "$pub")\",\"hostKeyFingerprint\":\"$(ssh-keygen -lf "$pub" | awk '{print $2}')\"}"
   sep=,

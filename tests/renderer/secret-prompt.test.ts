@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { HostView } from '../../protocol/schema'
 import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
-import PassphrasePrompt from '../../renderer/src/components/PassphrasePrompt.vue'
+import SecretPrompt from '../../renderer/src/components/SecretPrompt.vue'
 import { createFakeApi } from './fake-api'
 
 const host: HostView = {
@@ -23,7 +23,7 @@ describe('the passphrase prompt', () => {
     })
     const restore = provideApi(fake.api)
     setActivePinia(createPinia())
-    const wrapper = mount(PassphrasePrompt, { props: { host, keyFile: '/home/me/.ssh/id_locked' } })
+    const wrapper = mount(SecretPrompt, { props: { host, kind: 'passphrase', keyFile: '/home/me/.ssh/id_locked' } })
     expect(wrapper.text()).toContain('/home/me/.ssh/id_locked')
     const input = wrapper.get<HTMLInputElement>('input[type="password"]')
     expect(wrapper.get('button[type="submit"]').attributes('disabled')).toBeDefined()
@@ -41,6 +41,22 @@ describe('the passphrase prompt', () => {
     await flushPromises()
     expect(fake.calls('hosts.unlockKey')).toHaveLength(2)
     expect(input.element.value).toBe('')
+    wrapper.unmount()
+    restore()
+  })
+
+  it('asks for the password a host wants, and says when the host refused it', async () => {
+    const fake = createFakeApi()
+    fake.handle('hosts.givePassword', async () => ({ ...host, state: 'connected' }))
+    const restore = provideApi(fake.api)
+    setActivePinia(createPinia())
+    const wrapper = mount(SecretPrompt, { props: { host, kind: 'password', target: 'pi@10.0.0.7:22', refused: true } })
+    expect(wrapper.get('[role="alert"]').text()).toContain('pi@10.0.0.7:22 refused that password')
+    await wrapper.get('input[type="password"]').setValue('hunter2')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(fake.calls('hosts.givePassword')).toEqual([{ hostId: 'h', password: 'hunter2' }])
+    expect(wrapper.get<HTMLInputElement>('input[type="password"]').element.value).toBe('')
     wrapper.unmount()
     restore()
   })

@@ -155,6 +155,10 @@ export const useHostsStore = defineStore('hosts', () => {
     return run(hostId, 'unlockKey', () => api.invoke('hosts.unlockKey', { hostId, keyFile, passphrase }))
   }
 
+  function givePassword(hostId: string, password: string): Promise<boolean> {
+    return run(hostId, 'unlockKey', () => api.invoke('hosts.givePassword', { hostId, password }))
+  }
+
   /** The user refused the key: close the prompt now and tell the core to drop the attempt. */
   function declineKey(hostId: string): Promise<boolean> {
     declinedKeys.value[hostId] = byId.value[hostId]?.pendingHostKey?.fingerprint
@@ -220,6 +224,7 @@ export const useHostsStore = defineStore('hosts', () => {
     disconnect,
     trustKey,
     unlockKey,
+    givePassword,
     declineKey,
     keyPromptFor,
     engineProblem,

@@ -10,6 +10,8 @@ export interface LabHost {
   user: string
   /** A login on the same host whose PATH has no node (agentless mode). */
   bareUser: string
+  /** That login's password (it alone accepts password authentication). */
+  barePassword: string
   dockerHost: string
   netns: string
   hostKeyPublic: string
