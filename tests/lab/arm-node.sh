@@ -32,7 +32,8 @@ export DEBIAN_FRONTEND=noninteractive
 need_update=
 [[ -x $QEMU ]] || need_update=1
 dpkg --print-foreign-architectures | grep -qx "$ARCH" || { dpkg --add-architecture "$ARCH"; need_update=1; }
-[[ -z $need_update ]] || apt-get update -qq
+# a passing mirror hiccup should not fail the suite: one more try
+[[ -z $need_update ]] || apt-get update -qq || apt-get update -qq
 [[ -x $QEMU ]] || apt-get install -y -qq qemu-user-static >/dev/null
 
 # The packages node needs at run time (verified list for arm64: LAB-RECIPES.md, "Architectures").
