@@ -41,7 +41,7 @@ const report = join(mkdtempSync(join(tmpdir(), 'berth-test-')), 'report.json')
 process.stdout.write(`\n== tests (${projects.filter((p) => p !== '--project').join(', ')})\n`)
 const code = run('npx', ['vitest', 'run', ...projects, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`])
 
-let summary = { numPassedTests: 0, numFailedTests: code === 0 ? 0 : 1, numPendingTests: 0 }
+let summary = { numPassedTests: 0, numFailedTests: code === 0 ? 0 : 1, numPendingTests: 0, numFailedTestSuites: 0 }
 try {
   summary = JSON.parse(readFileSync(report, 'utf8'))
 } catch {
@@ -50,7 +50,7 @@ try {
 const seconds = ((Date.now() - started) / 1000).toFixed(0)
 if (labReason !== undefined) process.stdout.write(`(lab skipped: ${labReason})\n`)
 process.stdout.write(`whole suite took ${seconds} s\n`)
-process.stdout.write(
-  `berth: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests} skipped\n`,
-)
-process.exit(code !== 0 || summary.numFailedTests > 0 ? 1 : 0)
+// a file whose setup failed has no failed test, only skipped ones: count it as a failure
+const failed = Math.max(summary.numFailedTests, summary.numFailedTestSuites ?? 0, code === 0 ? 0 : 1)
+process.stdout.write(`berth: ${summary.numPassedTests} passed, ${failed} failed, ${summary.numPendingTests} skipped\n`)
+process.exit(failed > 0 ? 1 : 0)

@@ -32,8 +32,11 @@ export DEBIAN_FRONTEND=noninteractive
 need_update=
 [[ -x $QEMU ]] || need_update=1
 dpkg --print-foreign-architectures | grep -qx "$ARCH" || { dpkg --add-architecture "$ARCH"; need_update=1; }
-# a passing mirror hiccup should not fail the suite: one more try
-[[ -z $need_update ]] || apt-get update -qq || apt-get update -qq
+# A mirror mid-sync fails one list (seen: bookworm-security armhf) while the rest arrive; the
+# packages then come from the lists that did, so try twice and go on with what came.
+if [[ -n $need_update ]]; then
+  apt-get update -qq || apt-get update -qq || echo "arm-node.sh: some package lists did not download; using those that did" >&2
+fi
 [[ -x $QEMU ]] || apt-get install -y -qq qemu-user-static >/dev/null
 
 # The packages node needs at run time (verified list for arm64: LAB-RECIPES.md, "Architectures").
