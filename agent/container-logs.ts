@@ -12,8 +12,9 @@ export const MAX_PAGE_BYTES = 2 * 1024 * 1024
 export interface LogQuery {
   id: string
   tail: number
-  since?: number | undefined
-  until?: number | undefined
+  /** The engine's "seconds.nanoseconds" (protocol/methods/logs.ts makes it). */
+  since?: string | undefined
+  until?: string | undefined
   timestamps: boolean
   follow: boolean
 }
@@ -21,16 +22,6 @@ export interface LogQuery {
 export interface LogSource {
   stream: NodeJS.ReadableStream & { destroy(): void }
   tty: boolean
-}
-
-/**
- * The engine reads "seconds.nanoseconds" and takes the digits after the point as nanoseconds
- * (`docker logs` always sends nine), so 1.5 would mean 1 s and 5 ns: always send nine digits.
- */
-export function engineTime(seconds: number): string {
-  const whole = Math.floor(seconds)
-  const nanos = Math.min(999_999_999, Math.round((seconds - whole) * 1e9))
-  return `${whole}.${String(nanos).padStart(9, '0')}`
 }
 
 /** Opens the engine's log stream for a container; rejects with the engine's 404 for an unknown one. */
@@ -43,8 +34,8 @@ export async function openLogStream(docker: Docker, query: LogQuery): Promise<Lo
     tail: String(query.tail),
     timestamps: query.timestamps,
   }
-  if (query.since !== undefined) options.since = engineTime(query.since)
-  if (query.until !== undefined) options.until = engineTime(query.until)
+  if (query.since !== undefined) options.since = query.since
+  if (query.until !== undefined) options.until = query.until
   const stream = await new Promise<LogSource['stream']>((resolve, reject) => {
     // dial directly: dockerode's logs() buffers the whole answer unless it follows
     docker.modem.dial(

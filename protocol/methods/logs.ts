@@ -13,21 +13,50 @@ export const MAX_LOG_TAIL_LINES = 100_000
 export const DEFAULT_LOG_TAIL_LINES = 1000
 
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/
+const ENGINE_TIME = /^\d+\.\d{9}$/
 
-/** Unix seconds, or an RFC 3339 time, as `docker logs --since` takes them; sent on as unix seconds. */
+/**
+ * Unix seconds, or an RFC 3339 time, as `docker logs --since` takes them; sent on as the
+ * engine's "seconds.nanoseconds", always with nine digits (the engine reads them as
+ * nanoseconds: 1.5 would mean 1 s and 5 ns). Kept as text to the nanosecond: the engine stamps lines in
+ * nanoseconds, and a time rounded to the millisecond (Date.parse) lets in lines written
+ * just before it.
+ */
+export function toEngineTime(t: number | string): string | null {
+  // already in the engine's form: params are validated once in main and again in the agent
+  if (typeof t === 'string' && ENGINE_TIME.test(t)) return t
+  if (typeof t === 'number') {
+    const whole = Math.floor(t)
+    const nanos = Math.min(999_999_999, Math.round((t - whole) * 1e9))
+    return `${whole}.${String(nanos).padStart(9, '0')}`
+  }
+  const match = RFC3339.exec(t)
+  if (!match) return null
+  const fraction = match[2] ?? ''
+  const ms = Date.parse(fraction ? t.replace(fraction, '') : t)
+  if (Number.isNaN(ms)) return null
+  return `${Math.floor(ms / 1000)}.${fraction.slice(1).padEnd(9, '0').slice(0, 9)}`
+}
+
+const asNanos = (engineTime: string): bigint => {
+  const [whole = '0', nanos = '0'] = engineTime.split('.')
+  return BigInt(whole) * 1_000_000_000n + BigInt(nanos)
+}
+
 export const logTimeSchema = z
   .union([
     z.number().nonnegative('a log time in unix seconds is not negative'),
-    z.string().regex(RFC3339, 'a log time is unix seconds or an RFC 3339 time such as 2026-01-31T12:00:00Z'),
+    z
+      .string()
+      .refine((t) => RFC3339.test(t) || ENGINE_TIME.test(t), 'a log time is unix seconds or an RFC 3339 time such as 2026-01-31T12:00:00Z'),
   ])
   .transform((t, ctx) => {
-    if (typeof t === 'number') return t
-    const ms = Date.parse(t)
-    if (Number.isNaN(ms)) {
+    const engineTime = toEngineTime(t)
+    if (engineTime === null) {
       ctx.addIssue({ code: 'custom', message: `${t} is not a valid time` })
       return z.NEVER
     }
-    return ms / 1000
+    return engineTime
   })
 
 const tailSchema = z
@@ -53,7 +82,7 @@ const logQuery = {
 export const logReadParamsSchema = z
   .object({ ...logQuery, tail: tailSchema.default(DEFAULT_LOG_TAIL_LINES), until: logTimeSchema.optional() })
   .strict()
-  .refine((p) => p.since === undefined || p.until === undefined || p.since <= p.until, {
+  .refine((p) => p.since === undefined || p.until === undefined || asNanos(p.since) <= asNanos(p.until), {
     message: 'since must not be later than until',
   })
 

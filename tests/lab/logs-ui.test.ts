@@ -61,7 +61,7 @@ describe('container logs in the window', () => {
     expect(await stderrRow.locator('.stream-label').textContent()).toBe('stderr')
     // told apart by colour too, not only by the label
     const colour = (l: ReturnType<typeof rows>) => l.locator('.text').evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).color)
-    expect(await colour(stderrRow)).not.toBe(await colour(rows().first()))
+    expect(await colour(stderrRow)).not.toBe(await colour(stdoutRows.first()))
   })
 
   it('follows the log and shows a line the container writes later', async () => {

@@ -83,7 +83,10 @@ describe('logs.read parameters', () => {
   const parse = (p: unknown) => agentMethods['logs.read'].params.safeParse(p)
   it('takes unix seconds or RFC 3339 times and defaults the tail', () => {
     const ok = parse({ id: 'web', since: '2026-01-01T00:00:00Z', until: 1_800_000_000 })
-    expect(ok.success && ok.data).toMatchObject({ since: 1_767_225_600, until: 1_800_000_000, tail: 1000, timestamps: false })
+    expect(ok.success && ok.data).toMatchObject({ since: '1767225600.000000000', until: '1800000000.000000000', tail: 1000, timestamps: false })
+    // to the nanosecond, as the engine stamps lines; offsets are honoured
+    const fine = parse({ id: 'web', since: '2026-01-01T01:00:00.123456789+01:00', until: 1_800_000_000.5 })
+    expect(fine.success && fine.data).toMatchObject({ since: '1767225600.123456789', until: '1800000000.500000000' })
   })
   it('refuses bad input with a message that names the problem', () => {
     expect(parse({ id: 'web', tail: 100_001 }).error?.issues[0]?.message).toMatch(/at most 100000/)
