@@ -1,20 +1,26 @@
 /**
- * The Berth agent: a small Node program that runs on each host as the connecting user.
- * It speaks the Berth protocol on its stdin/stdout (an SSH exec channel, or a pipe to a
- * local child process) and drives the host's engine through its API socket. It opens no
- * TCP port. Logs go to stderr only: stdout carries protocol frames.
+ * The Berth agent: a small Node program that runs on each host as the connecting user and
+ * drives the host's engine through its API socket. It opens no TCP port. Logs go to stderr
+ * only: stdout carries protocol frames.
+ *
+ *   --stdio    serve the protocol on stdin/stdout (the local host's child process)
+ *   --connect  bridge stdin/stdout to this user's agent daemon, starting it if needed (SSH)
+ *   --daemon   the daemon itself, on a unix socket beside this file
  */
+import { dirname, join } from 'node:path'
 import { Duplex } from 'node:stream'
+import { runBridge, runDaemon } from './daemon'
 import { createAgentRuntime } from './serve'
 
 declare const __BERTH_AGENT_VERSION__: string
 const version = typeof __BERTH_AGENT_VERSION__ === 'string' ? __BERTH_AGENT_VERSION__ : 'dev'
 
-function main(argv: string[]): void {
-  if (argv.includes('--version')) {
-    process.stdout.write(`${version}\n`)
-    return
-  }
+/** The daemon's socket: in the per-version install directory, which is 0700. */
+export function daemonSocketPath(agentFile: string): string {
+  return join(dirname(agentFile), 'agent.sock')
+}
+
+function serveStdio(): void {
   const runtime = createAgentRuntime(version)
   const transport = Duplex.from({ readable: process.stdin, writable: process.stdout })
   const peer = runtime.serve(transport)
@@ -22,6 +28,28 @@ function main(argv: string[]): void {
   peer.on('close', () => process.exit(0))
   process.stdin.on('end', () => process.exit(0))
   peer.on('protocolError', (e) => process.stderr.write(`berth-agent: protocol error: ${e.message}\n`))
+}
+
+function main(argv: string[]): void {
+  if (argv.includes('--version')) {
+    process.stdout.write(`${version}\n`)
+    return
+  }
+  const agentFile = process.argv[1] ?? __filename
+  if (argv.includes('--daemon')) {
+    // detached from any SSH session: a hung-up terminal must not take the daemon with it
+    process.on('SIGHUP', () => {})
+    // one bad request must not end every terminal this daemon holds
+    process.on('uncaughtException', (err) => process.stderr.write(`berth-agent: ${err.stack ?? err.message}\n`))
+    runDaemon(daemonSocketPath(agentFile), createAgentRuntime(version)).catch((err: Error) => {
+      process.stderr.write(`berth-agent: daemon failed: ${err.message}\n`)
+      process.exit(1)
+    })
+  } else if (argv.includes('--connect')) {
+    void runBridge(daemonSocketPath(agentFile), agentFile)
+  } else {
+    serveStdio()
+  }
 }
 
 main(process.argv.slice(2))

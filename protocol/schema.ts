@@ -22,6 +22,9 @@ import { logEvents, logMethods } from './methods/logs'
 import { networkEvents, networkMethods } from './methods/networks'
 import { registryEvents, registryMethods } from './methods/registry'
 import { systemEvents, systemMethods } from './methods/system'
+import { statEvents, statMethods } from './methods/stats'
+import { sessionEvents, sessionMethods, terminalEvents, terminalMethods } from './methods/terminals'
+import { volumeFileEvents, volumeFileMethods } from './methods/volume-files'
 import { volumeEvents, volumeMethods } from './methods/volumes'
 
 export * from './methods/common'
@@ -34,6 +37,9 @@ export * from './methods/logs'
 export * from './methods/networks'
 export * from './methods/registry'
 export * from './methods/system'
+export * from './methods/stats'
+export * from './methods/terminals'
+export * from './methods/volume-files'
 export * from './methods/volumes'
 
 export const agentMethods = {
@@ -46,9 +52,22 @@ export const agentMethods = {
   ...networkMethods,
   ...volumeMethods,
   ...systemMethods,
+  ...statMethods,
+  ...volumeFileMethods,
 } satisfies Record<string, MethodSpec>
 
 export type AgentMethod = keyof typeof agentMethods
+
+/** Everything the agent serves: agentMethods, and session.* which only main calls. */
+export const agentServedMethods = { ...agentMethods, ...sessionMethods } satisfies Record<string, MethodSpec>
+export type AgentServedMethod = keyof typeof agentServedMethods
+
+export function isAgentServedMethod(name: string): name is AgentServedMethod {
+  return Object.hasOwn(agentServedMethods, name)
+}
+
+/** Agent events only main listens to. */
+export const agentPrivateEvents = sessionEvents
 
 export const agentEvents = {
   ...containerEvents,
@@ -60,12 +79,15 @@ export const agentEvents = {
   ...networkEvents,
   ...volumeEvents,
   ...systemEvents,
+  ...statEvents,
+  ...volumeFileEvents,
 } satisfies Record<string, z.ZodObject>
 
 export type AgentEvent = keyof typeof agentEvents
 
 export const localMethods = {
   ...hostMethods,
+  ...terminalMethods,
 } satisfies Record<string, MethodSpec>
 
 export type LocalMethod = keyof typeof localMethods
@@ -89,10 +111,11 @@ export type ApiResult<M extends ApiMethod> = M extends AgentMethod
     ? z.output<(typeof localMethods)[M]['result']>
     : never
 
-/** Events main itself emits about hosts. */
+/** Events main itself emits: hosts, and terminals (whose streams main relays). */
 const hostEvents = {
   'host.stateChanged': hostViewSchema,
   'host.removed': z.object({ hostId: hostIdSchema }),
+  ...terminalEvents,
 }
 
 export type AppEvent = keyof typeof hostEvents | AgentEvent

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// Bundles the agent into one file per release: out/agent/agent.cjs (node-pty, a native
-// addon, stays outside the bundle). The agent's version is the package version plus a hash
-// of the bundle, so any change to the agent makes main reinstall it on every host.
-// out/agent/manifest.json records version and sha256 for the installer's integrity check.
+// Bundles the agent into one file per release: out/agent/agent.cjs, node-pty's JavaScript
+// included. node-pty's native addon is the one file per CPU beside it: the bundle loads it
+// from ./build/Release/pty.node (node-pty's own lookup, relative to the bundle), so the
+// installer puts the host's CPU's build there. out/agent/pty/linux-<arch>/pty.node holds one
+// per CPU Berth has a build for. The agent's version is the package version plus a hash of
+// the bundle and the native builds, so any change makes main reinstall it on every host.
+// out/agent/manifest.json records version and sha256s for the installer's integrity check.
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -23,20 +26,43 @@ const result = await build({
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'none',
-  // native parts are optional in ssh2 (pulled in by docker-modem) and never used by the agent
-  external: ['node-pty', 'cpu-features', '*.node'],
+  // native parts are optional in ssh2 (pulled in by docker-modem) and never used by the agent;
+  // node-pty's addon is loaded at run time from beside the bundle
+  external: ['cpu-features', '*.node'],
   define: { __BERTH_AGENT_VERSION__: JSON.stringify(placeholder) },
   logLevel: 'warning',
 })
 
 const text = result.outputFiles[0].text
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-const contentHash = createHash('sha256').update(text).digest('hex').slice(0, 12)
+const sha = (data) => createHash('sha256').update(data).digest('hex')
+
+// node-pty's addon, per CPU (Node's process.arch names): this machine's own build, and any
+// cross-built by scripts/build-pty.sh into build/pty/linux-<arch>/pty.node
+const ptyBuilds = {}
+const candidates = { [process.arch]: join(root, 'node_modules/node-pty/build/Release/pty.node') }
+for (const arch of ['x64', 'arm64', 'arm']) {
+  const cross = join(root, `build/pty/linux-${arch}/pty.node`)
+  if (existsSync(cross)) candidates[arch] = cross
+}
+for (const [arch, from] of Object.entries(candidates)) {
+  if (!existsSync(from)) continue
+  const rel = `pty/linux-${arch}/pty.node`
+  mkdirSync(join(outDir, `pty/linux-${arch}`), { recursive: true })
+  copyFileSync(from, join(outDir, rel))
+  ptyBuilds[arch] = { file: rel, sha256: sha(readFileSync(from)) }
+}
+// the local host's agent runs from out/agent itself
+if (ptyBuilds[process.arch]) {
+  mkdirSync(join(outDir, 'build/Release'), { recursive: true })
+  copyFileSync(join(outDir, ptyBuilds[process.arch].file), join(outDir, 'build/Release/pty.node'))
+}
+const contentHash = sha(text + JSON.stringify(ptyBuilds)).slice(0, 12)
 const version = `${pkg.version}-${contentHash}`
 const bundle = `#!/usr/bin/env node\n${text.replaceAll(placeholder, version)}`
 const sha256 = createHash('sha256').update(bundle).digest('hex')
 
 mkdirSync(outDir, { recursive: true })
 writeFileSync(join(outDir, 'agent.cjs'), bundle, { mode: 0o755 })
-writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify({ version, sha256, file: 'agent.cjs' }, null, 2)}\n`)
-console.log(`agent ${version}: out/agent/agent.cjs (${(bundle.length / 1024).toFixed(0)} KiB, sha256 ${sha256.slice(0, 16)}…)`)
+writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify({ version, sha256, file: 'agent.cjs', pty: ptyBuilds }, null, 2)}\n`)
+console.log(`agent ${version}: out/agent/agent.cjs (${(bundle.length / 1024).toFixed(0)} KiB, sha256 ${sha256.slice(0, 16)}…), node-pty for ${Object.keys(ptyBuilds).join(', ') || 'no CPU'}`)

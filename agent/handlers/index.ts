@@ -4,7 +4,7 @@
  * and engine errors become values.
  */
 import { BerthError } from '../../protocol/errors'
-import { agentMethods, isAgentMethod } from '../../protocol/schema'
+import { agentServedMethods, isAgentServedMethod } from '../../protocol/schema'
 import { parseOrThrow } from '../../protocol/validate'
 import type { RequestContext, RequestHandler } from '../../protocol/wire/peer'
 import { mapEngineError } from '../engine-errors'
@@ -15,12 +15,15 @@ import { imageHandlers } from './images'
 import { logHandlers } from './logs'
 import { networkHandlers } from './networks'
 import { registryHandlers } from './registry'
+import { sessionHandlers } from './sessions'
+import { statHandlers } from './stats'
 import { systemHandlers } from './system'
+import { volumeFileHandlers } from './volume-files'
 import { volumeHandlers } from './volumes'
 import type { AgentDeps, HandlersFor } from './types'
 
 export type { AgentDeps } from './types'
-export type HandlerTable = HandlersFor<typeof agentMethods>
+export type HandlerTable = HandlersFor<typeof agentServedMethods>
 
 export function createHandlers(deps: AgentDeps): HandlerTable {
   return {
@@ -33,13 +36,16 @@ export function createHandlers(deps: AgentDeps): HandlerTable {
     ...networkHandlers(deps),
     ...volumeHandlers(deps),
     ...systemHandlers(deps),
+    ...statHandlers(deps),
+    ...volumeFileHandlers(deps),
+    ...sessionHandlers(deps),
   }
 }
 
 export function createDispatcher(table: HandlerTable, endpoint: string): RequestHandler {
   return async (method, params, ctx) => {
-    if (!isAgentMethod(method)) throw new BerthError('UNSUPPORTED', `the agent has no method ${method}`)
-    const parsed = parseOrThrow(agentMethods[method].params, params, `parameters for ${method}`)
+    if (!isAgentServedMethod(method)) throw new BerthError('UNSUPPORTED', `the agent has no method ${method}`)
+    const parsed = parseOrThrow(agentServedMethods[method].params, params, `parameters for ${method}`)
     try {
       return await (table[method] as (p: unknown, c: RequestContext) => Promise<unknown>)(parsed, ctx)
     } catch (err) {

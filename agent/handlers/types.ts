@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import type { MethodSpec } from '../../protocol/schema'
 import type { RequestContext } from '../../protocol/wire/peer'
 import type { EngineEvents } from '../engine-events'
+import type { SessionRegistry } from '../sessions/registry'
 
 /** What every handler may use. */
 export interface AgentDeps {
@@ -11,6 +12,8 @@ export interface AgentDeps {
   /** The engine's address, for error messages. */
   endpoint: string
   version: string
+  /** Terminal sessions; one registry per agent process, shared by its connections. */
+  sessions: SessionRegistry
 }
 
 /** A handler per method of a method table, typed from its schema. */

@@ -16,12 +16,17 @@ export interface AgentBundle {
   version: string
   sha256: string
   file: string
+  /** node-pty's native addon per CPU (Node's arch names): local path and sha256. */
+  pty: Record<string, { file: string; sha256: string }>
 }
 
 export async function loadAgentBundle(agentDir: string): Promise<AgentBundle> {
   try {
-    const manifest = JSON.parse(await readFile(join(agentDir, 'manifest.json'), 'utf8')) as Omit<AgentBundle, 'file'> & { file: string }
-    return { version: manifest.version, sha256: manifest.sha256, file: join(agentDir, manifest.file) }
+    const manifest = JSON.parse(await readFile(join(agentDir, 'manifest.json'), 'utf8')) as AgentBundle
+    const pty = Object.fromEntries(
+      Object.entries(manifest.pty ?? {}).map(([arch, build]) => [arch, { file: join(agentDir, build.file), sha256: build.sha256 }]),
+    )
+    return { version: manifest.version, sha256: manifest.sha256, file: join(agentDir, manifest.file), pty }
   } catch (err) {
     throw new BerthError('INTERNAL', `the agent bundle is missing in ${agentDir} (run npm run build): ${(err as Error).message}`)
   }
@@ -70,11 +75,41 @@ export function agentInstallDir(platform: RemotePlatform, bundle: AgentBundle): 
 }
 
 const SHA256_SCRIPT =
-  `const f=process.argv[1];try{process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync(f)).digest("hex"))}catch{process.stdout.write("missing")}`
+  `for(const f of process.argv.slice(1)){let h="missing";try{h=require("crypto").createHash("sha256").update(require("fs").readFileSync(f)).digest("hex")}catch{}process.stdout.write(h+"\\n")}`
 
-async function remoteSha256(conn: SshConnection, path: string): Promise<string> {
-  const result = await conn.exec(`node -e ${shQuote(SHA256_SCRIPT)} ${shQuote(path)}`)
-  return result.stdout.trim()
+/** The sha256 of each file on the host, "missing" for those that are not there. */
+async function remoteSha256(conn: SshConnection, paths: string[]): Promise<string[]> {
+  const result = await conn.exec(`node -e ${shQuote(SHA256_SCRIPT)} ${paths.map(shQuote).join(' ')}`)
+  return result.stdout.trim().split('\n')
+}
+
+interface Upload {
+  from: string
+  to: string
+  sha256: string
+  mode: number
+}
+
+async function upload(conn: SshConnection, item: Upload): Promise<void> {
+  const tmp = `${item.to}.upload-${process.pid}-${Date.now()}`
+  const sftp = await conn.sftp()
+  try {
+    const content = await readFile(item.from)
+    await new Promise<void>((resolve, reject) =>
+      sftp.writeFile(tmp, content, { mode: item.mode }, (err) =>
+        err ? reject(new BerthError('PERMISSION_DENIED', `could not upload ${tmp}: ${err.message}`)) : resolve(),
+      ),
+    )
+  } finally {
+    sftp.end()
+  }
+  const [uploadedSha] = await remoteSha256(conn, [tmp])
+  if (uploadedSha !== item.sha256) {
+    await conn.exec(`rm -f ${shQuote(tmp)}`)
+    throw new BerthError('INTERNAL', `${item.to} arrived damaged on the host (sha256 ${uploadedSha}, expected ${item.sha256})`)
+  }
+  const mv = await conn.exec(`mv -f ${shQuote(tmp)} ${shQuote(item.to)}`)
+  if (mv.code !== 0) throw new BerthError('PERMISSION_DENIED', `could not put ${item.to} in place: ${mv.stderr.trim()}`)
 }
 
 export interface InstallResult {
@@ -86,31 +121,21 @@ export interface InstallResult {
 export async function installAgent(conn: SshConnection, bundle: AgentBundle, platform: RemotePlatform): Promise<InstallResult> {
   const dir = agentInstallDir(platform, bundle)
   const path = `${dir}/agent.cjs`
-  if ((await remoteSha256(conn, path)) === bundle.sha256) return { path, uploaded: false }
+  const items: Upload[] = [{ from: bundle.file, to: path, sha256: bundle.sha256, mode: 0o600 }]
+  // node-pty's addon for this CPU, where the bundle loads it; without one, host shells say so
+  const pty = bundle.pty[platform.nodeArch]
+  if (pty) items.push({ from: pty.file, to: `${dir}/build/Release/pty.node`, sha256: pty.sha256, mode: 0o600 })
+  const present = await remoteSha256(conn, items.map((i) => i.to))
+  const missing = items.filter((item, i) => present[i] !== item.sha256)
+  if (missing.length === 0) return { path, uploaded: false }
 
   const base = `${platform.home}/.berth`
-  const mk = await conn.exec(`umask 077 && mkdir -p ${shQuote(dir)} && chmod 700 ${shQuote(base)} ${shQuote(`${base}/agent`)} ${shQuote(dir)}`)
+  const mk = await conn.exec(
+    `umask 077 && mkdir -p ${shQuote(`${dir}/build/Release`)} && chmod 700 ${shQuote(base)} ${shQuote(`${base}/agent`)} ${shQuote(dir)}`,
+  )
   if (mk.code !== 0) throw new BerthError('PERMISSION_DENIED', `could not create ${dir} on the host: ${mk.stderr.trim()}`)
-
-  const tmp = `${path}.upload-${process.pid}-${Date.now()}`
-  const sftp = await conn.sftp()
-  try {
-    const content = await readFile(bundle.file)
-    await new Promise<void>((resolve, reject) =>
-      sftp.writeFile(tmp, content, { mode: 0o600 }, (err) =>
-        err ? reject(new BerthError('PERMISSION_DENIED', `could not upload the agent to ${tmp}: ${err.message}`)) : resolve(),
-      ),
-    )
-  } finally {
-    sftp.end()
-  }
-  const uploadedSha = await remoteSha256(conn, tmp)
-  if (uploadedSha !== bundle.sha256) {
-    await conn.exec(`rm -f ${shQuote(tmp)}`)
-    throw new BerthError('INTERNAL', `the agent arrived damaged on the host (sha256 ${uploadedSha}, expected ${bundle.sha256})`)
-  }
-  const mv = await conn.exec(`mv -f ${shQuote(tmp)} ${shQuote(path)}`)
-  if (mv.code !== 0) throw new BerthError('PERMISSION_DENIED', `could not put the agent in place: ${mv.stderr.trim()}`)
+  // the agent last: its presence is what marks an install complete
+  for (const item of missing.reverse()) await upload(conn, item)
   return { path, uploaded: true }
 }
 
@@ -124,9 +149,10 @@ export async function removeOtherAgentVersions(conn: SshConnection, platform: Re
   )
 }
 
-/** Starts the installed agent on an exec channel; its stdio carries the protocol. */
+/** Starts (or reaches) the installed agent from an exec channel; its stdio carries the protocol. */
 export async function startRemoteAgent(conn: SshConnection, path: string): Promise<{ transport: Duplex; stderr: () => string }> {
-  const channel = await conn.execChannel(`exec node ${shQuote(path)} --stdio`)
+  // --connect: the agent runs as this user's daemon, so terminals outlive a dropped link
+  const channel = await conn.execChannel(`exec node ${shQuote(path)} --connect`)
   let stderr = ''
   channel.stderr.on('data', (d: Buffer) => {
     // keep only the tail: enough to explain a crash, bounded in memory

@@ -15,6 +15,7 @@ import { type HostConfig, HostSession } from './host-session'
 import { localEngineExists } from './local-agent'
 import { passphraseOpens } from './ssh-auth'
 import { readSshConfig } from './ssh-config-import'
+import { Terminals } from './terminals'
 import { berthKnownHostsFile, userKnownHostsFile } from './paths'
 
 export type Envelope = { ok: true; result: unknown } | { ok: false; error: BerthErrorValue }
@@ -43,11 +44,16 @@ export class BerthCore {
   private readonly passphrases = new Map<string, string>()
   /** Passwords the user typed, by user@address:port: memory only, never written or logged. */
   private readonly passwords = new Map<string, string>()
+  private readonly terminals = new Terminals((hostId) => this.session(hostId), (event, payload) => this.events.emit('event', event, payload))
 
   constructor(private readonly options: CoreOptions) {
     this.env = options.env ?? process.env
     this.store = new HostStore(options.dataDir)
     this.events.setMaxListeners(100)
+    this.events.on('event', (event: string, payload: unknown) => {
+      if (event === 'host.stateChanged') this.terminals.hostChanged(payload as HostView)
+      else if (event === 'host.removed') this.terminals.hostRemoved((payload as { hostId: string }).hostId)
+    })
   }
 
   async start(): Promise<void> {
@@ -110,6 +116,7 @@ export class BerthCore {
       return (await readSshConfig(this.home)).map((e) => ({ ...e, added: names.has(e.name.toLowerCase()) }))
     },
     'hosts.importSshConfig': async ({ names }) => this.importSshConfig(names),
+    ...this.terminals.handlers,
   }
 
   private get home(): string {

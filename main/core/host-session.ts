@@ -110,11 +110,16 @@ export class HostSession {
   }
 
   async request(method: AgentMethod, params: unknown): Promise<unknown> {
+    return this.connectedPeer().request(method, params, { timeoutMs: agentMethods[method].timeoutMs })
+  }
+
+  /** The protocol peer while connected (terminals bind their streams to it). */
+  connectedPeer(): Peer {
     const peer = this.peer
     if (!peer || this.view.state !== 'connected') {
       throw new BerthError('UNREACHABLE', `${this.view.name} is not connected`)
     }
-    return peer.request(method, params, { timeoutMs: agentMethods[method].timeoutMs })
+    return peer
   }
 
   private async doConnect(options: { trustFingerprint?: string }): Promise<HostView> {

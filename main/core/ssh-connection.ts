@@ -256,6 +256,16 @@ export class SshConnection {
     })
   }
 
+  /** A login shell in the SSH server's own PTY: agentless mode's host terminal. */
+  shell(cols: number, rows: number): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      this.client.shell({ term: 'xterm-256color', cols, rows }, (err, channel) => {
+        if (err) reject(new BerthError('UNSUPPORTED', `the host's SSH server would not open a shell: ${err.message}`))
+        else resolve(channel)
+      })
+    })
+  }
+
   sftp(): Promise<SFTPWrapper> {
     return new Promise((resolve, reject) => {
       this.client.sftp((err, sftp) => {

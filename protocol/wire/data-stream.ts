@@ -35,8 +35,12 @@ export class DataStream extends EventEmitter<DataStreamEvents> {
   private pendingAckBytes = 0
   private ended = false
   private blocked = false
+  /** Set by endWhenFlushed: end once the queue has gone out. */
+  private endPending: { error?: BerthErrorValue } | undefined
   /** Data that arrived before anyone listened (kept so nothing is lost). */
   private early: Buffer[] = []
+  /** An end that arrived before anyone listened: told after the early data. */
+  private deferredEnd: { error: BerthErrorValue | undefined } | undefined
 
   /**
    * @param manualAck when true the consumer calls consumed(n) after it has used the data;
@@ -49,7 +53,7 @@ export class DataStream extends EventEmitter<DataStreamEvents> {
   ) {
     super()
     this.on('newListener' as never, ((name: string) => {
-      if (name === 'data' && this.early.length > 0) queueMicrotask(() => this.flushEarly())
+      if ((name === 'data' || name === 'end') && (this.early.length > 0 || this.deferredEnd)) queueMicrotask(() => this.flushEarly())
     }) as never)
   }
 
@@ -88,6 +92,13 @@ export class DataStream extends EventEmitter<DataStreamEvents> {
     }
   }
 
+  /** Ends after everything written so far has been sent (end() drops what is queued). */
+  endWhenFlushed(error?: BerthErrorValue): void {
+    if (this.ended) return
+    if (this.queue.length === 0) return this.end(error)
+    this.endPending = error === undefined ? {} : { error }
+  }
+
   end(error?: BerthErrorValue): void {
     if (this.ended) return
     this.link.sendEnd(this.id, error)
@@ -124,9 +135,14 @@ export class DataStream extends EventEmitter<DataStreamEvents> {
   }
 
   private flushEarly(): void {
+    // with data waiting, wait for a data listener; with none, for anyone to tell the end to
+    if (this.early.length > 0 ? this.listenerCount('data') === 0 : this.listenerCount('end') === 0) return
     const early = this.early
     this.early = []
     for (const data of early) this.deliver(data)
+    const deferred = this.deferredEnd
+    this.deferredEnd = undefined
+    if (deferred) this.emit('end', deferred.error)
   }
 
   private pump(): void {
@@ -135,6 +151,7 @@ export class DataStream extends EventEmitter<DataStreamEvents> {
       this.unackedBytes += chunk.length
       this.link.sendData(this.id, chunk)
     }
+    if (this.endPending && this.queue.length === 0) this.end(this.endPending.error)
   }
 
   private finish(error?: BerthErrorValue): void {
@@ -142,7 +159,10 @@ export class DataStream extends EventEmitter<DataStreamEvents> {
     this.ended = true
     this.queue.length = 0
     this.link.forget(this.id)
-    if (this.early.length > 0) this.flushEarly()
-    this.emit('end', error)
+    // told after any data that waits for a listener: whoever picks the stream up later
+    // still gets its data and then its end
+    this.deferredEnd = { error }
+    this.flushEarly()
   }
+
 }

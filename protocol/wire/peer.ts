@@ -54,6 +54,8 @@ interface Pending {
 
 /** How many streams the remote may open that nobody here has picked up yet. */
 const MAX_UNCLAIMED_STREAMS = 64
+/** How many ended remote streams to remember, to drop their late frames. */
+const MAX_FINISHED_REMEMBERED = 1024
 
 export interface PeerEvents {
   event: [string, unknown]
@@ -68,6 +70,8 @@ export class Peer extends EventEmitter<PeerEvents> implements StreamLink {
   private readonly active = new Map<number, AbortController>()
   private readonly streams = new Map<number, DataStream>()
   private readonly unclaimed = new Set<number>()
+  /** Remote streams that ended here lately: frames still in flight for them are dropped. */
+  private readonly finished = new Set<number>()
   private nextRequestId = 1
   private nextStreamId: number
   private closed: BerthErrorValue | undefined
@@ -160,6 +164,8 @@ export class Peer extends EventEmitter<PeerEvents> implements StreamLink {
       stream.setManualAck(options.manualAck ?? false)
     }
     this.unclaimed.delete(id)
+    // one that ended before it was claimed was kept only for this
+    if (stream.isEnded) this.streams.delete(id)
     return stream
   }
 
@@ -195,8 +201,18 @@ export class Peer extends EventEmitter<PeerEvents> implements StreamLink {
   }
 
   forget(streamId: number): void {
+    // a stream the other side opened and ended before anyone here claimed it stays until
+    // claimed (its data and end wait in it), bounded by MAX_UNCLAIMED_STREAMS
+    if (this.unclaimed.has(streamId)) return
     this.streams.delete(streamId)
-    this.unclaimed.delete(streamId)
+    if (streamId % 2 === this.remoteParity) {
+      this.finished.add(streamId)
+      if (this.finished.size > MAX_FINISHED_REMEMBERED) this.finished.delete(this.finished.values().next().value!)
+    }
+  }
+
+  private get remoteParity(): number {
+    return this.options.role === 'client' ? 1 : 0
   }
 
   // --- receiving ---
@@ -243,7 +259,9 @@ export class Peer extends EventEmitter<PeerEvents> implements StreamLink {
         return
       case FrameType.STREAM_END:
         if (typeof v.streamId === 'number') {
-          this.streams.get(v.streamId)?.receiveEnd(isBerthErrorValue(v.error) ? v.error : undefined)
+          // a stream may end before it ever carried data: keep that for whoever claims it
+          const stream = this.streams.get(v.streamId) ?? this.unclaimedStream(v.streamId)
+          stream?.receiveEnd(isBerthErrorValue(v.error) ? v.error : undefined)
         }
         return
       case FrameType.ERROR:
@@ -324,16 +342,20 @@ export class Peer extends EventEmitter<PeerEvents> implements StreamLink {
   }
 
   private onData(streamId: number, data: Buffer): void {
-    let stream = this.streams.get(streamId)
-    const remoteParity = this.options.role === 'client' ? 1 : 0
-    if (stream === undefined && streamId % 2 === remoteParity) {
-      if (this.unclaimed.size >= MAX_UNCLAIMED_STREAMS) {
-        return this.sendEnd(streamId, { code: 'PROTOCOL_ERROR', message: 'too many streams nobody has claimed' })
-      }
-      stream = new DataStream(streamId, this)
-      this.streams.set(streamId, stream)
-      this.unclaimed.add(streamId)
+    this.streams.get(streamId) ?? this.unclaimedStream(streamId)
+    this.streams.get(streamId)?.receiveData(data)
+  }
+
+  /** A stream the other side opened that nobody here has claimed yet; undefined if refused. */
+  private unclaimedStream(streamId: number): DataStream | undefined {
+    if (streamId % 2 !== this.remoteParity || this.finished.has(streamId)) return undefined
+    if (this.unclaimed.size >= MAX_UNCLAIMED_STREAMS) {
+      this.sendEnd(streamId, { code: 'PROTOCOL_ERROR', message: 'too many streams nobody has claimed' })
+      return undefined
     }
-    stream?.receiveData(data)
+    const stream = new DataStream(streamId, this)
+    this.streams.set(streamId, stream)
+    this.unclaimed.add(streamId)
+    return stream
   }
 }

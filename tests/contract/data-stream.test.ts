@@ -18,6 +18,39 @@ async function pair() {
 }
 
 describe('data streams with ack-based flow control', () => {
+  it('keeps the data and the end of a stream that finished before anyone claimed it', async () => {
+    const { agent, client } = await pair()
+    const out = agent.openStream()
+    out.write(Buffer.from('said before the answer'))
+    out.endWhenFlushed()
+    // an empty stream, ended at once, must still report its end to whoever claims it
+    const empty = agent.openStream()
+    empty.end()
+    await new Promise((r) => setTimeout(r, 20))
+    const inbound = client.acceptStream(out.id)
+    const received: string[] = []
+    inbound.on('data', (d) => received.push(d.toString()))
+    await new Promise<void>((resolve) => inbound.on('end', () => resolve()))
+    expect(received.join('')).toBe('said before the answer')
+    const emptyInbound = client.acceptStream(empty.id)
+    await new Promise<void>((resolve) => emptyInbound.on('end', () => resolve()))
+  })
+
+  it('endWhenFlushed sends everything queued behind the window before ending', async () => {
+    const { agent, client } = await pair()
+    const out = agent.openStream()
+    const inbound = client.acceptStream(out.id, { manualAck: true })
+    let bytes = 0
+    inbound.on('data', (d) => {
+      bytes += d.length
+      inbound.consumed(d.length)
+    })
+    out.write(Buffer.alloc(HIGH_WATERMARK_BYTES * 3))
+    out.endWhenFlushed()
+    await new Promise<void>((resolve) => inbound.on('end', () => resolve()))
+    expect(bytes).toBe(HIGH_WATERMARK_BYTES * 3)
+  })
+
   it('delivers every byte in order', async () => {
     const { agent, client } = await pair()
     const out = agent.openStream()

@@ -1,0 +1,234 @@
+/**
+ * Terminals as the renderer sees them. The processes live in the agent (its daemon outlives a
+ * dropped link); this keeps, per terminal, how many bytes of output have arrived, so that when
+ * the host's link comes back it resumes the session from exactly there (the agent replays
+ * what it kept meanwhile and says how much did not fit).
+ *
+ * Flow control runs end to end: the agent's stream is acknowledged only when the renderer
+ * says it has drawn the output (terminals.ack), so a flood waits for the screen.
+ */
+import { StringDecoder } from 'node:string_decoder'
+import type { z } from 'zod'
+import { BerthError, toErrorValue } from '../../protocol/errors'
+import {
+  type HostView,
+  type SessionInfo,
+  sessionEvents,
+  sessionMethods,
+  type TerminalInfo,
+  type terminalMethods,
+  type TerminalSpec,
+} from '../../protocol/schema'
+import type { DataStream } from '../../protocol/wire/data-stream'
+import type { Peer } from '../../protocol/wire/peer'
+import type { HostSession } from './host-session'
+
+type Handlers = {
+  [M in keyof typeof terminalMethods]: (
+    params: z.output<(typeof terminalMethods)[M]['params']>,
+  ) => Promise<z.input<(typeof terminalMethods)[M]['result']>>
+}
+
+interface Entry {
+  info: TerminalInfo
+  peer?: Peer
+  stream?: DataStream
+  /** Bytes of output received so far: where a resume starts. */
+  received: number
+  /** Bytes sent to the renderer that it has not acknowledged yet. */
+  unacked: number
+  decoder: StringDecoder
+  /** How the process ended, told by the agent before the last output has arrived. */
+  ending?: SessionInfo
+  resuming?: boolean
+}
+
+const ACTIVE = new Set(['live', 'reconnecting'])
+
+export class Terminals {
+  private readonly entries = new Map<string, Entry>()
+  private readonly wiredPeers = new WeakSet<Peer>()
+  /** Endings that arrived before the open call's answer (a process that ended at once). */
+  private readonly earlyEndings = new Map<string, SessionInfo>()
+
+  constructor(
+    private readonly session: (hostId: string) => HostSession,
+    private readonly emit: (event: string, payload: unknown) => void,
+  ) {}
+
+  readonly handlers: Handlers = {
+    'terminals.open': async ({ hostId, spec }) => this.open(hostId, spec),
+    'terminals.input': async ({ terminalId, data }) => this.call(terminalId, 'session.input', { data }),
+    'terminals.resize': async ({ terminalId, cols, rows }) => this.call(terminalId, 'session.resize', { cols, rows }),
+    'terminals.ack': async ({ terminalId, bytes }) => {
+      const entry = this.entry(terminalId)
+      entry.unacked = Math.max(0, entry.unacked - bytes)
+      entry.stream?.consumed(bytes)
+      return {}
+    },
+    'terminals.close': async ({ terminalId }) => this.close(terminalId),
+    'terminals.list': async () => {
+      // a new window starts drawing afresh: what an old one never acknowledged must not stall output
+      for (const entry of this.entries.values()) {
+        if (entry.unacked > 0) entry.stream?.consumed(entry.unacked)
+        entry.unacked = 0
+      }
+      return [...this.entries.values()].map((e) => e.info)
+    },
+    'terminals.replay': async ({ terminalId }) => {
+      const entry = this.entry(terminalId)
+      const peer = this.session(entry.info.hostId).connectedPeer()
+      return sessionMethods['session.replay'].result.parse(await peer.request('session.replay', { sessionId: terminalId }))
+    },
+  }
+
+  /** Called for every host.stateChanged: marks terminals reconnecting, or resumes them. */
+  hostChanged(view: HostView): void {
+    for (const entry of this.entries.values()) {
+      if (entry.info.hostId !== view.id || !ACTIVE.has(entry.info.state)) continue
+      if (view.state === 'connected') void this.resume(entry)
+      else if (entry.info.state === 'live' && view.state !== 'installing') {
+        this.setState(entry, { state: 'reconnecting', message: `lost the link to ${view.name}; the process goes on there, and this terminal resumes when the link returns` })
+      }
+    }
+  }
+
+  hostRemoved(hostId: string): void {
+    for (const [id, entry] of this.entries) {
+      if (entry.info.hostId !== hostId) continue
+      this.entries.delete(id)
+      this.setState(entry, { state: 'closed', message: 'the host was removed' })
+    }
+  }
+
+  private async open(hostId: string, spec: TerminalSpec): Promise<TerminalInfo> {
+    const peer = this.session(hostId).connectedPeer()
+    const opened = sessionMethods['session.open'].result.parse(
+      await peer.request('session.open', spec, { timeoutMs: sessionMethods['session.open'].timeoutMs }),
+    )
+    const entry: Entry = { info: toInfo(hostId, { ...opened, state: 'live' }), received: 0, unacked: 0, decoder: new StringDecoder('utf8') }
+    const early = this.earlyEndings.get(opened.sessionId)
+    this.earlyEndings.delete(opened.sessionId)
+    if (early) entry.ending = early
+    else if (opened.state !== 'live') entry.ending = opened
+    this.entries.set(opened.sessionId, entry)
+    // output starts after this answer has gone out, so the window knows the terminal first
+    setImmediate(() => this.bind(entry, peer, opened.streamId))
+    return entry.info
+  }
+
+  private async resume(entry: Entry): Promise<void> {
+    const { hostId, terminalId } = entry.info
+    let peer: Peer
+    try {
+      peer = this.session(hostId).connectedPeer()
+    } catch {
+      return
+    }
+    if (entry.peer === peer || entry.resuming) return
+    entry.resuming = true
+    try {
+      const resumed = sessionMethods['session.resume'].result.parse(
+        await peer.request('session.resume', { sessionId: terminalId, fromOffset: entry.received }),
+      )
+      if (resumed.gapBytes > 0) {
+        // the bytes in between are gone: a character cut there cannot be completed
+        entry.decoder = new StringDecoder('utf8')
+        entry.received += resumed.gapBytes
+      }
+      if (resumed.state !== 'live') entry.ending = resumed
+      if (resumed.streamId !== undefined) this.bind(entry, peer, resumed.streamId)
+      const patch: Partial<TerminalInfo> = { state: 'live', message: undefined, gapBytes: resumed.gapBytes || undefined }
+      if (resumed.state === 'live') this.setState(entry, patch)
+    } catch (err) {
+      const error = toErrorValue(err)
+      if (error.code === 'NOT_FOUND') {
+        this.setState(entry, { state: 'exited', exitCode: null, message: 'the session is gone from the host (its agent was restarted)' })
+      }
+    } finally {
+      entry.resuming = false
+    }
+  }
+
+  private bind(entry: Entry, peer: Peer, streamId: number): void {
+    this.wirePeer(peer)
+    const { hostId, terminalId } = entry.info
+    const stream = peer.acceptStream(streamId, { manualAck: true })
+    entry.peer = peer
+    entry.stream = stream
+    entry.unacked = 0
+    stream.on('data', (chunk) => {
+      entry.received += chunk.length
+      entry.unacked += chunk.length
+      this.emit('terminal.output', { hostId, terminalId, data: entry.decoder.write(chunk), bytes: chunk.length })
+    })
+    stream.on('end', (error) => {
+      if (entry.stream !== stream) return
+      entry.stream = undefined
+      entry.peer = undefined
+      const ending = entry.ending
+      if (ending && !error) {
+        const tail = entry.decoder.end()
+        if (tail) this.emit('terminal.output', { hostId, terminalId, data: tail, bytes: 0 })
+        this.setState(entry, { state: ending.state === 'detached' ? 'detached' : 'exited', exitCode: ending.exitCode ?? null, message: ending.message })
+      }
+      // otherwise the link dropped: hostChanged marks it reconnecting and resumes it later
+    })
+  }
+
+  private wirePeer(peer: Peer): void {
+    if (this.wiredPeers.has(peer)) return
+    this.wiredPeers.add(peer)
+    peer.on('event', (event, payload) => {
+      if (event !== 'session.ended') return
+      const parsed = sessionEvents['session.ended'].safeParse(payload)
+      if (!parsed.success) return
+      const entry = this.entries.get(parsed.data.sessionId)
+      if (entry) entry.ending = parsed.data
+      else if (this.earlyEndings.size < 100) this.earlyEndings.set(parsed.data.sessionId, parsed.data)
+    })
+  }
+
+  private async call(terminalId: string, method: 'session.input' | 'session.resize', params: object): Promise<Record<string, never>> {
+    const entry = this.entry(terminalId)
+    if (!ACTIVE.has(entry.info.state)) throw new BerthError('CONFLICT', `this terminal has ${entry.info.state === 'exited' ? 'exited' : entry.info.state}`)
+    const peer = this.session(entry.info.hostId).connectedPeer()
+    await peer.request(method, { sessionId: terminalId, ...params })
+    return {}
+  }
+
+  private async close(terminalId: string): Promise<Record<string, never>> {
+    const entry = this.entry(terminalId)
+    this.entries.delete(terminalId)
+    this.setState(entry, { state: 'closed', message: undefined })
+    try {
+      await this.session(entry.info.hostId).connectedPeer().request('session.close', { sessionId: terminalId })
+    } catch {
+      // an ended session may already be gone; one on a host that is down now ends there
+      // when the agent finds nobody has watched it for an hour (agent/sessions/registry.ts)
+    }
+    return {}
+  }
+
+  private entry(terminalId: string): Entry {
+    const entry = this.entries.get(terminalId)
+    if (!entry) throw new BerthError('NOT_FOUND', `there is no terminal ${terminalId}`)
+    return entry
+  }
+
+  private setState(entry: Entry, patch: Partial<TerminalInfo>): void {
+    const next = { ...entry.info, ...patch } as Record<string, unknown>
+    for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key]
+    entry.info = next as TerminalInfo
+    this.emit('terminal.state', entry.info)
+  }
+}
+
+function toInfo(hostId: string, s: SessionInfo): TerminalInfo {
+  const info: TerminalInfo = { terminalId: s.sessionId, hostId, kind: s.kind, title: s.title, command: s.command, tty: s.tty, state: s.state }
+  if (s.container !== undefined) info.container = s.container
+  if (s.detachKeys !== undefined) info.detachKeys = s.detachKeys
+  if (s.exitCode !== undefined) info.exitCode = s.exitCode
+  if (s.message !== undefined) info.message = s.message
+  return info
+}
