@@ -342,8 +342,8 @@ export class Peer extends EventEmitter<PeerEvents> implements StreamLink {
   }
 
   private onData(streamId: number, data: Buffer): void {
-    this.streams.get(streamId) ?? this.unclaimedStream(streamId)
-    this.streams.get(streamId)?.receiveData(data)
+    const stream = this.streams.get(streamId) ?? this.unclaimedStream(streamId)
+    stream?.receiveData(data)
   }
 
   /** A stream the other side opened that nobody here has claimed yet; undefined if refused. */
