@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ContainerSummary, HostView } from '../../protocol/schema'
 import { call, startCore, type TestCore } from './support/core'
+import { TestTerminal } from './support/terminal'
 import { containerStatus, docker, labHost, readLab } from './support/lab'
 
 const lab = readLab()
@@ -54,5 +55,18 @@ describe('agentless mode', () => {
       )
       .toBe(true)
     await docker(h1, 'unpause', name)
+  })
+
+  it("opens terminals too: exec through the engine's API, a host shell through the SSH server's PTY", async () => {
+    const exec = await TestTerminal.open(t, view.id, { kind: 'exec', container: name, cols: 80, rows: 24 })
+    await exec.type('echo in-$((40+2))\r')
+    await exec.waitFor(/in-42/)
+    await exec.close()
+    const shell = await TestTerminal.open(t, view.id, { kind: 'host', cols: 70, rows: 21 })
+    await shell.type('echo "$(whoami)"; stty size\r')
+    await shell.waitFor(new RegExp(`${h1.bareUser}\\r\\n`))
+    await shell.waitFor(/21 70/)
+    await shell.type('exit 5\r')
+    expect(await shell.waitForState('exited')).toMatchObject({ exitCode: 5 })
   })
 })

@@ -12,7 +12,11 @@ import { inHost, labHost, readLab } from './support/lab'
 const lab = readLab()
 const h1 = labHost(lab, 'h1')
 const h2 = labHost(lab, 'h2')
-const manifest = JSON.parse(readFileSync(join(agentDir, 'manifest.json'), 'utf8')) as { version: string; sha256: string }
+const manifest = JSON.parse(readFileSync(join(agentDir, 'manifest.json'), 'utf8')) as {
+  version: string
+  sha256: string
+  pty: Record<string, { sha256: string }>
+}
 const cores: TestCore[] = []
 afterAll(async () => {
   for (const c of cores) await c.core.close()
@@ -164,6 +168,10 @@ describe('agent install', () => {
     const owner = execFileSync('stat', ['-c', '%U', file], { encoding: 'utf8' }).trim()
     expect(owner).toBe(h2.user)
     expect(execFileSync('sha256sum', [file], { encoding: 'utf8' }).split(' ')[0]).toBe(manifest.sha256)
+    // node-pty's addon for this CPU sits where the bundle loads it, private too
+    const pty = `${dir}/build/Release/pty.node`
+    expect(execFileSync('sha256sum', [pty], { encoding: 'utf8' }).split(' ')[0]).toBe(manifest.pty.x64.sha256)
+    expect((statSync(pty).mode & 0o777).toString(8)).toBe('600')
     const firstInstall = statSync(file).mtimeMs
 
     await call(c, 'hosts.disconnect', { hostId: view.id })
@@ -175,8 +183,11 @@ describe('agent install', () => {
   it('runs the agent as the login user with no TCP port open on the host', async () => {
     const { core: c } = await core()
     await connectLabHost(c, lab, h1)
-    const agents = execFileSync('pgrep', ['-u', h1.user, '-f', 'agent.cjs --stdio'], { encoding: 'utf8' }).trim()
-    expect(agents.length).toBeGreaterThan(0)
+    // the per-user daemon, and the bridge the SSH exec channel runs
+    for (const mode of ['--daemon', '--connect']) {
+      const agents = execFileSync('pgrep', ['-u', h1.user, '-f', `agent.cjs ${mode}`], { encoding: 'utf8' }).trim()
+      expect(agents.length, mode).toBeGreaterThan(0)
+    }
     const listening = await inHost(h1, 'ss', '-Hltnp')
     const owners = listening.split('\n').filter(Boolean).map((l) => /users:\(\("([^"]+)"/.exec(l)?.[1])
     expect(owners.every((o) => o === 'sshd' || o === 'dockerd' || o === 'containerd')).toBe(true)
