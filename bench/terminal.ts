@@ -1,0 +1,179 @@
+/**
+ * Terminals beside the baseline the issue names: `ssh -t host docker exec -it <c> sh` on the
+ * same lab host, over the same network.
+ *
+ *   npx tsx bench/terminal.ts --lab h1      (lab up: tests/lab/up.sh; npm run build first)
+ *
+ * - keystroke echo latency: one character typed, time until the shell's echo of it arrives
+ *   (Berth: at the core's API, which is what the window's transport relays).
+ * - throughput: the shell prints 200 MB; time until the last byte arrives.
+ * - memory: RSS of this process (main's core) and of the agent daemon on the host during the flood.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { BerthCore } from '../main/core/core'
+import type { TerminalInfo } from '../protocol/schema'
+
+const ROUNDS = Number(process.env.ROUNDS ?? 200)
+const FLOOD_BYTES = Number(process.env.FLOOD_BYTES ?? 200_000_000)
+const labName = process.argv[process.argv.indexOf('--lab') + 1] ?? 'h1'
+const CONTAINER = process.env.CONTAINER ?? 'web'
+const root = join(import.meta.dirname, '..')
+const lab = JSON.parse(readFileSync('/run/berth-lab/lab.json', 'utf8'))
+const host = lab.hosts.find((x: { name: string }) => x.name === labName)
+
+/** A byte pipe to a shell: write keys, wait for output. */
+interface Shell {
+  write(data: string): void
+  /** Resolves when `needle` appears in output received after this call. */
+  waitFor(needle: string): Promise<void>
+  received(): number
+  close(): void
+}
+
+function watchOutput(onText: (listener: (text: string, bytes: number) => void) => void): Pick<Shell, 'waitFor' | 'received'> {
+  let tail = ''
+  let total = 0
+  let waiter: { needle: string; resolve: () => void } | undefined
+  onText((text, bytes) => {
+    total += bytes
+    tail = (tail + text).slice(-256)
+    if (waiter && tail.includes(waiter.needle)) {
+      const w = waiter
+      waiter = undefined
+      w.resolve()
+    }
+  })
+  return {
+    waitFor: (needle) =>
+      new Promise((resolve) => {
+        tail = ''
+        waiter = { needle, resolve }
+      }),
+    received: () => total,
+  }
+}
+
+async function sshShell(): Promise<Shell> {
+  const child: ChildProcess = spawn('ssh', [
+    '-tt', '-i', lab.identityFile, '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
+    `${host.user}@${host.address}`, `DOCKER_HOST=${host.dockerHost} docker exec -it ${CONTAINER} sh`,
+  ])
+  const out = watchOutput((listener) => child.stdout!.on('data', (d: Buffer) => listener(d.toString('latin1'), d.length)))
+  const shell: Shell = { ...out, write: (data) => child.stdin!.write(data), close: () => child.kill() }
+  await settle(shell)
+  return shell
+}
+
+async function berthShell(core: BerthCore, hostId: string): Promise<Shell> {
+  const opened = await core.invoke('terminals.open', { hostId, spec: { kind: 'exec', container: CONTAINER, cols: 120, rows: 40 } })
+  if (!opened.ok) throw new Error(opened.error.message)
+  const { terminalId } = opened.result as TerminalInfo
+  const out = watchOutput((listener) =>
+    core.onEvent((event, payload) => {
+      const p = payload as { terminalId: string; data: string; bytes: number }
+      if (event !== 'terminal.output' || p.terminalId !== terminalId) return
+      listener(p.data, p.bytes)
+      // a window that keeps up: it acknowledges what it has drawn at once
+      void core.invoke('terminals.ack', { hostId, terminalId, bytes: p.bytes })
+    }),
+  )
+  const shell: Shell = {
+    ...out,
+    write: (data) => void core.invoke('terminals.input', { hostId, terminalId, data }),
+    close: () => void core.invoke('terminals.close', { hostId, terminalId }),
+  }
+  await settle(shell)
+  return shell
+}
+
+async function settle(shell: Shell): Promise<void> {
+  const ready = shell.waitFor('READY-2')
+  shell.write('echo READY-$((1+1))\r')
+  await ready
+}
+
+async function echoLatencies(shell: Shell): Promise<number[]> {
+  const times: number[] = []
+  for (let i = 0; i < ROUNDS; i++) {
+    const key = String.fromCharCode(97 + (i % 26))
+    const echoed = shell.waitFor(key)
+    const started = process.hrtime.bigint()
+    shell.write(key)
+    await echoed
+    times.push(Number(process.hrtime.bigint() - started) / 1e6)
+    if (i % 20 === 19) shell.write('\x15') // Ctrl-U: clear the line now and then
+  }
+  shell.write('\x15')
+  return times
+}
+
+function agentRssMb(): number {
+  try {
+    const pid = execFileSync('pgrep', ['-u', host.user, '-f', 'agent.cjs --daemon'], { encoding: 'utf8' }).trim().split('\n')[0]
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
+    return Number(kb) / 1024
+  } catch {
+    return NaN
+  }
+}
+
+async function throughput(shell: Shell, sample?: () => void): Promise<number> {
+  const done = shell.waitFor('FLOOD-DONE-7')
+  const before = shell.received()
+  const started = Date.now()
+  const timer = sample ? setInterval(sample, 250) : undefined
+  shell.write(`yes 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 | head -c ${FLOOD_BYTES}; echo FLOOD-DONE-$((3+4))\r`)
+  await done
+  clearInterval(timer)
+  const seconds = (Date.now() - started) / 1000
+  return (shell.received() - before) / seconds / 1e6
+}
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-'))
+  const core = new BerthCore({ dataDir, agentDir: join(root, 'out/agent'), autoConnect: false, homeDir: dataDir, env: { DOCKER_HOST: 'unix:///none' } })
+  await core.start()
+  const added = await core.invoke('hosts.add', { name: host.name, address: host.address, port: 22, user: host.user, identityFile: lab.identityFile })
+  if (!added.ok) throw new Error(added.error.message)
+  const hostId = (added.result as { id: string }).id
+  await core.invoke('hosts.connect', { hostId })
+  const connected = await core.invoke('hosts.trustKey', { hostId, fingerprint: host.hostKeyFingerprint })
+  if (!connected.ok) throw new Error(connected.error.message)
+
+  const ssh = await sshShell()
+  const berth = await berthShell(core, hostId)
+  const sshEcho = await echoLatencies(ssh)
+  const berthEcho = await echoLatencies(berth)
+  const sshRate = await throughput(ssh)
+  let mainPeak = 0
+  let agentPeak = 0
+  const berthRate = await throughput(berth, () => {
+    mainPeak = Math.max(mainPeak, process.memoryUsage().rss / 1e6)
+    agentPeak = Math.max(agentPeak, agentRssMb())
+  })
+  ssh.close()
+  berth.close()
+  await core.close()
+
+  const ms = (x: number) => `${x.toFixed(2)} ms`
+  console.log(`terminal, exec into ${CONTAINER} on lab host ${host.name}; baseline: ssh -t ${host.name} docker exec -it ${CONTAINER} sh`)
+  console.log(`  echo latency  ssh:   p50 ${ms(pct(sshEcho, 50))}, p95 ${ms(pct(sshEcho, 95))} (n=${sshEcho.length})`)
+  console.log(`  echo latency  Berth: p50 ${ms(pct(berthEcho, 50))}, p95 ${ms(pct(berthEcho, 95))}`)
+  const p50 = pct(berthEcho, 50) / pct(sshEcho, 50)
+  const p95 = pct(berthEcho, 95) / pct(sshEcho, 95)
+  console.log(`  ratio Berth/ssh: p50 ${p50.toFixed(2)}x, p95 ${p95.toFixed(2)}x (target within 1.2x: ${p50 <= 1.2 && p95 <= 1.2 ? 'met' : 'NOT met'})`)
+  console.log(`  throughput of ${FLOOD_BYTES / 1e6} MB  ssh: ${sshRate.toFixed(1)} MB/s, Berth: ${berthRate.toFixed(1)} MB/s`)
+  console.log(`  ratio Berth/ssh: ${(berthRate / sshRate).toFixed(2)}x (target at least 0.7x: ${berthRate / sshRate >= 0.7 ? 'met' : 'NOT met'})`)
+  console.log(`  memory during Berth's flood: main (this process) peak RSS ${mainPeak.toFixed(0)} MB, agent daemon peak RSS ${agentPeak.toFixed(0)} MB`)
+  process.exit(0)
+}
+
+main().catch((err) => {
+  console.error(`bench: ${err instanceof Error ? err.message : String(err)}`)
+  process.exit(1)
+})
