@@ -14,6 +14,7 @@ import { HostStore } from './host-store'
 import { type HostConfig, HostSession } from './host-session'
 import { localEngineExists } from './local-agent'
 import { passphraseOpens } from './ssh-auth'
+import { type SecretCipher, SecretStore } from './secret-store'
 import { readSshConfig } from './ssh-config-import'
 import { Terminals } from './terminals'
 import { berthKnownHostsFile, userKnownHostsFile } from './paths'
@@ -27,9 +28,12 @@ export interface CoreOptions {
   homeDir?: string
   /** Connect saved hosts and the local host at start (the shells do; some tests do not). */
   autoConnect?: boolean
+  /** The OS keychain (Electron's safeStorage); absent in the browser shell. */
+  cipher?: SecretCipher
 }
 
 export const LOCAL_HOST_ID = 'local'
+const PASSPHRASE_PREFIX = 'passphrase:'
 
 type LocalHandlers = {
   [M in LocalMethod]: (params: z.output<(typeof localMethods)[M]['params']>) => Promise<z.input<(typeof localMethods)[M]['result']>>
@@ -40,8 +44,9 @@ export class BerthCore {
   private readonly sessions = new Map<string, HostSession>()
   private readonly store: HostStore
   private readonly env: NodeJS.ProcessEnv
-  /** Key passphrases the user typed: memory only, never written or logged. */
+  /** Key passphrases: typed (memory only) or saved by choice (encrypted); never logged. */
   private readonly passphrases = new Map<string, string>()
+  private readonly secrets: SecretStore
   /** Passwords the user typed, by user@address:port: memory only, never written or logged. */
   private readonly passwords = new Map<string, string>()
   private readonly terminals = new Terminals((hostId) => this.session(hostId), (event, payload) => this.events.emit('event', event, payload))
@@ -49,6 +54,7 @@ export class BerthCore {
   constructor(private readonly options: CoreOptions) {
     this.env = options.env ?? process.env
     this.store = new HostStore(options.dataDir)
+    this.secrets = new SecretStore(options.dataDir, options.cipher)
     this.events.setMaxListeners(100)
     this.events.on('event', (event: string, payload: unknown) => {
       if (event === 'host.stateChanged') this.terminals.hostChanged(payload as HostView)
@@ -57,6 +63,7 @@ export class BerthCore {
   }
 
   async start(): Promise<void> {
+    for (const [keyFile, passphrase] of await this.secrets.entries(PASSPHRASE_PREFIX)) this.passphrases.set(keyFile, passphrase)
     if (await localEngineExists(this.env)) {
       this.addSession({ id: LOCAL_HOST_ID, name: hostname(), address: 'localhost', port: 0, user: '', local: true })
     }
@@ -102,7 +109,8 @@ export class BerthCore {
     'hosts.connect': async ({ hostId }) => this.session(hostId).connect(),
     'hosts.disconnect': async ({ hostId }) => this.session(hostId).disconnect(),
     'hosts.trustKey': async ({ hostId, fingerprint }) => this.trustKey(hostId, fingerprint),
-    'hosts.unlockKey': async ({ hostId, keyFile, passphrase }) => this.unlockKey(hostId, keyFile, passphrase),
+    'hosts.unlockKey': async ({ hostId, keyFile, passphrase, save }) => this.unlockKey(hostId, keyFile, passphrase, save ?? false),
+    'app.capabilities': async () => ({ saveSecrets: this.secrets.available }),
     'hosts.update': async ({ hostId, host }) => this.updateHost(hostId, host),
     'hosts.reorder': async ({ hostIds }) => this.reorder(hostIds),
     'hosts.givePassword': async ({ hostId, password }) => {
@@ -210,7 +218,7 @@ export class BerthCore {
   }
 
   /** Checked here first, so a wrong passphrase is said plainly and nothing is sent. */
-  private async unlockKey(hostId: string, keyFile: string, passphrase: string): Promise<HostView> {
+  private async unlockKey(hostId: string, keyFile: string, passphrase: string, save: boolean): Promise<HostView> {
     const session = this.session(hostId)
     if (session.snapshot.pendingPassphrase?.keyFile !== keyFile) {
       throw new BerthError('CONFLICT', `${session.config.name} is not waiting for the passphrase of ${keyFile}: connect again`)
@@ -218,6 +226,8 @@ export class BerthCore {
     if (!(await passphraseOpens(keyFile, passphrase))) {
       throw new BerthError('AUTH_FAILED', `that passphrase does not open ${keyFile}`)
     }
+    // refused before it is used, so asking to save where nothing can be saved changes nothing
+    if (save) await this.secrets.save(`${PASSPHRASE_PREFIX}${keyFile}`, passphrase)
     this.passphrases.set(keyFile, passphrase)
     return session.connect()
   }

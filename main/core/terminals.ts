@@ -41,6 +41,8 @@ interface Entry {
   /** How the process ended, told by the agent before the last output has arrived. */
   ending?: SessionInfo
   resuming?: boolean
+  /** Output gathered in this turn of the event loop, sent as one event. */
+  pending?: { data: string; bytes: number }
 }
 
 const ACTIVE = new Set(['live', 'reconnecting'])
@@ -160,12 +162,21 @@ export class Terminals {
     stream.on('data', (chunk) => {
       entry.received += chunk.length
       entry.unacked += chunk.length
-      this.emit('terminal.output', { hostId, terminalId, data: entry.decoder.write(chunk), bytes: chunk.length })
+      // a flood arrives in many small chunks: one event per turn of the event loop, not per chunk
+      const text = entry.decoder.write(chunk)
+      if (entry.pending) {
+        entry.pending.data += text
+        entry.pending.bytes += chunk.length
+        return
+      }
+      entry.pending = { data: text, bytes: chunk.length }
+      setImmediate(() => this.flush(entry))
     })
     stream.on('end', (error) => {
       if (entry.stream !== stream) return
       entry.stream = undefined
       entry.peer = undefined
+      this.flush(entry)
       const ending = entry.ending
       if (ending && !error) {
         const tail = entry.decoder.end()
@@ -174,6 +185,14 @@ export class Terminals {
       }
       // otherwise the link dropped: hostChanged marks it reconnecting and resumes it later
     })
+  }
+
+  private flush(entry: Entry): void {
+    const pending = entry.pending
+    if (!pending) return
+    entry.pending = undefined
+    const { hostId, terminalId } = entry.info
+    this.emit('terminal.output', { hostId, terminalId, data: pending.data, bytes: pending.bytes })
   }
 
   private wirePeer(peer: Peer): void {

@@ -3,7 +3,7 @@
  * everything else lives in main/core and runs under plain Node too.
  */
 import { join } from 'node:path'
-import { app, BrowserWindow, ipcMain, session, type WebFrameMain } from 'electron'
+import { app, BrowserWindow, ipcMain, safeStorage, session, type WebFrameMain } from 'electron'
 import { BerthCore } from '../core/core'
 import { CONTENT_SECURITY_POLICY } from '../core/csp'
 
@@ -50,7 +50,8 @@ void app.whenReady().then(async () => {
   })
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
 
-  const core = new BerthCore({ dataDir: app.getPath('userData'), agentDir: join(__dirname, '../agent') })
+  // safeStorage: saved passphrases are encrypted by the OS keychain, never written in clear
+  const core = new BerthCore({ dataDir: app.getPath('userData'), agentDir: join(__dirname, '../agent'), cipher: safeStorage })
   ipcMain.handle('berth:invoke', async (event, method: unknown, params: unknown) => {
     if (!trustedSender(event.senderFrame)) {
       return { ok: false, error: { code: 'PERMISSION_DENIED', message: 'this page may not call Berth' } }

@@ -88,9 +88,17 @@ export type SshConfigEntry = z.infer<typeof sshConfigEntrySchema>
 
 export const hostMethods = {
   /** The hosts named in ~/.ssh/config (and what it Includes), resolved as ssh would. */
-  /** Gives the passphrase of an encrypted key (kept in memory only) and connects again. */
+  /** Gives the passphrase of an encrypted key (in memory, or saved encrypted if asked) and connects again. */
   'hosts.unlockKey': method(
-    z.object({ hostId: hostIdSchema, keyFile: z.string().min(1).max(4096), passphrase: z.string().min(1, 'enter the passphrase').max(1024) }).strict(),
+    z
+      .object({
+        hostId: hostIdSchema,
+        keyFile: z.string().min(1).max(4096),
+        passphrase: z.string().min(1, 'enter the passphrase').max(1024),
+        /** Keep it, encrypted by the OS keychain (desktop app only), for the next start. */
+        save: z.boolean().optional(),
+      })
+      .strict(),
     hostViewSchema,
     120_000,
   ),
@@ -110,6 +118,8 @@ export const hostMethods = {
     z.array(hostViewSchema),
   ),
   'hosts.list': method(empty, z.array(hostViewSchema)),
+  /** What this shell can do: whether secrets can be saved in the OS keychain. */
+  'app.capabilities': method(empty, z.object({ saveSecrets: z.boolean() })),
   'hosts.add': method(hostInputSchema, hostViewSchema),
   'hosts.remove': method(hostRef, z.object({})),
   // connecting includes the agent install: allow for a slow link

@@ -3,8 +3,11 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import type { CoreOptions } from '../../main/core/core'
+import type { SecretCipher } from '../../main/core/secret-store'
 import type { HostView } from '../../protocol/schema'
 import { addLabHost, agentDir, call, connectLabHost, startCore, type TestCore } from './support/core'
 import { inHost, labHost, readLab } from './support/lab'
@@ -21,10 +24,29 @@ const cores: TestCore[] = []
 afterAll(async () => {
   for (const c of cores) await c.core.close()
 })
-async function core(env: NodeJS.ProcessEnv = {}) {
-  const c = await startCore(env)
+async function core(env: NodeJS.ProcessEnv = {}, options: Partial<CoreOptions> = {}) {
+  const c = await startCore(env, options)
   cores.push(c)
   return c
+}
+
+/** A stand-in for the OS keychain: encrypts with a key that never leaves this process. */
+function testKeychain(): SecretCipher {
+  const key = randomBytes(32)
+  return {
+    isEncryptionAvailable: () => true,
+    encryptString: (plain) => {
+      const iv = randomBytes(12)
+      const c = createCipheriv('aes-256-gcm', key, iv)
+      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()])
+      return Buffer.concat([iv, c.getAuthTag(), body])
+    },
+    decryptString: (data) => {
+      const d = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12))
+      d.setAuthTag(data.subarray(12, 28))
+      return Buffer.concat([d.update(data.subarray(28)), d.final()]).toString('utf8')
+    },
+  }
 }
 
 describe('host keys', () => {
@@ -124,6 +146,48 @@ describe('authentication', () => {
     }
   })
 
+  it('saves a passphrase only when asked, only encrypted by the keychain, and uses it after a restart', async () => {
+    const { core: plain, home, dataDir } = await core()
+    const key = join(home, 'id_saved')
+    const passphrase = 'saved horse battery'
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-f', key])
+    const authorized = `/home/${h1.user}/.ssh/authorized_keys`
+    const before = readFileSync(authorized, 'utf8')
+    writeFileSync(authorized, before + readFileSync(`${key}.pub`, 'utf8'))
+    try {
+      const view = await call<HostView>(plain, 'hosts.add', { name: 'saved', address: h1.address, port: 22, user: h1.user, identityFile: key })
+      await plain.invoke('hosts.connect', { hostId: view.id })
+      await plain.invoke('hosts.trustKey', { hostId: view.id, fingerprint: h1.hostKeyFingerprint })
+      // the browser shell has no keychain: saving is refused, plainly, and nothing is written
+      expect(await call(plain, 'app.capabilities', {})).toEqual({ saveSecrets: false })
+      expect(await plain.invoke('hosts.unlockKey', { hostId: view.id, keyFile: key, passphrase, save: true })).toMatchObject({
+        ok: false,
+        error: { code: 'UNSUPPORTED', message: expect.stringContaining('keychain') },
+      })
+      expect(existsSync(join(dataDir, 'secrets.json'))).toBe(false)
+      await plain.close()
+
+      // the desktop app's keychain (Electron's safeStorage) stood in for by AES-GCM with a key only this test holds
+      const cipher = testKeychain()
+      const desktop = await core({}, { dataDir, homeDir: home, cipher })
+      expect(await call(desktop.core, 'app.capabilities', {})).toEqual({ saveSecrets: true })
+      await desktop.core.invoke('hosts.connect', { hostId: view.id })
+      const connected = await call<HostView>(desktop.core, 'hosts.unlockKey', { hostId: view.id, keyFile: key, passphrase, save: true })
+      expect(connected.state).toBe('connected')
+      const file = join(dataDir, 'secrets.json')
+      expect((statSync(file).mode & 0o777).toString(8)).toBe('600')
+      expect(readFileSync(file, 'utf8')).not.toContain(passphrase)
+      expect(spawnSync('grep', ['-rl', passphrase, dataDir, home]).status).toBe(1)
+      await desktop.core.close()
+
+      // started again: connects with the saved passphrase, asking nothing
+      const again = await core({}, { dataDir, homeDir: home, cipher })
+      expect(await call<HostView>(again.core, 'hosts.connect', { hostId: view.id })).toMatchObject({ state: 'connected' })
+    } finally {
+      writeFileSync(authorized, before)
+    }
+  })
+
   it('asks for the password a host wants when no key works, says when it is refused, and connects', async () => {
     // no key file, no agent: only the password can open this login
     const { core: c, dataDir, home } = await core()
@@ -170,7 +234,7 @@ describe('agent install', () => {
     expect(execFileSync('sha256sum', [file], { encoding: 'utf8' }).split(' ')[0]).toBe(manifest.sha256)
     // node-pty's addon for this CPU sits where the bundle loads it, private too
     const pty = `${dir}/build/Release/pty.node`
-    expect(execFileSync('sha256sum', [pty], { encoding: 'utf8' }).split(' ')[0]).toBe(manifest.pty.x64.sha256)
+    expect(execFileSync('sha256sum', [pty], { encoding: 'utf8' }).split(' ')[0]).toBe(manifest.pty.x64?.sha256)
     expect((statSync(pty).mode & 0o777).toString(8)).toBe('600')
     const firstInstall = statSync(file).mtimeMs
 

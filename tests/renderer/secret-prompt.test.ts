@@ -45,6 +45,33 @@ describe('the passphrase prompt', () => {
     restore()
   })
 
+  it('offers to remember a passphrase only where the keychain can encrypt it', async () => {
+    for (const saveSecrets of [false, true]) {
+      const fake = createFakeApi()
+      fake.handle('app.capabilities', async () => ({ saveSecrets }))
+      fake.handle('hosts.unlockKey', async () => ({ ...host, state: 'connected', pendingPassphrase: undefined }))
+      const restore = provideApi(fake.api)
+      setActivePinia(createPinia())
+      const wrapper = mount(SecretPrompt, { props: { host, kind: 'passphrase', keyFile: '/home/me/.ssh/id_locked' } })
+      await flushPromises()
+      const box = wrapper.find<HTMLInputElement>('input[type="checkbox"]')
+      expect(box.exists()).toBe(saveSecrets)
+      if (saveSecrets) {
+        expect(wrapper.text()).toContain('keychain')
+        await box.setValue(true)
+        expect(wrapper.text()).not.toContain('it is not saved')
+      }
+      await wrapper.get('input[type="password"]').setValue('s3cret')
+      await wrapper.get('form').trigger('submit')
+      await flushPromises()
+      expect(fake.calls('hosts.unlockKey')).toEqual([
+        { hostId: 'h', keyFile: '/home/me/.ssh/id_locked', passphrase: 's3cret', ...(saveSecrets ? { save: true } : {}) },
+      ])
+      wrapper.unmount()
+      restore()
+    }
+  })
+
   it('asks for the password a host wants, and says when the host refused it', async () => {
     const fake = createFakeApi()
     fake.handle('hosts.givePassword', async () => ({ ...host, state: 'connected' }))

@@ -151,8 +151,8 @@ export const useHostsStore = defineStore('hosts', () => {
   }
 
   /** The passphrase goes to the core once, which keeps it in memory only. */
-  function unlockKey(hostId: string, keyFile: string, passphrase: string): Promise<boolean> {
-    return run(hostId, 'unlockKey', () => api.invoke('hosts.unlockKey', { hostId, keyFile, passphrase }))
+  function unlockKey(hostId: string, keyFile: string, passphrase: string, save = false): Promise<boolean> {
+    return run(hostId, 'unlockKey', () => api.invoke('hosts.unlockKey', { hostId, keyFile, passphrase, ...(save ? { save } : {}) }))
   }
 
   function givePassword(hostId: string, password: string): Promise<boolean> {

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { BerthCore } from '../../../main/core/core'
+import { BerthCore, type CoreOptions } from '../../../main/core/core'
 import type { HostView } from '../../../protocol/schema'
 import type { Lab, LabHost } from './lab'
 
@@ -15,13 +15,20 @@ export interface TestCore {
   events: Array<{ event: string; payload: Record<string, unknown> }>
 }
 
-export async function startCore(env: NodeJS.ProcessEnv = {}): Promise<TestCore> {
+export async function startCore(env: NodeJS.ProcessEnv = {}, options: Partial<CoreOptions> = {}): Promise<TestCore> {
   const base = mkdtempSync(join(tmpdir(), 'berth-core-'))
-  const home = join(base, 'home')
-  const dataDir = join(base, 'data')
+  const home = options.homeDir ?? join(base, 'home')
+  const dataDir = options.dataDir ?? join(base, 'data')
   mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 })
   // no local engine unless a test asks for one
-  const core = new BerthCore({ dataDir, agentDir, homeDir: home, autoConnect: false, env: { DOCKER_HOST: 'unix:///nonexistent.sock', ...env } })
+  const core = new BerthCore({
+    agentDir,
+    autoConnect: false,
+    ...options,
+    dataDir,
+    homeDir: home,
+    env: { DOCKER_HOST: 'unix:///nonexistent.sock', ...env },
+  })
   const events: TestCore['events'] = []
   core.onEvent((event, payload) => events.push({ event, payload: payload as Record<string, unknown> }))
   await core.start()

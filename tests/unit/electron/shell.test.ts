@@ -42,6 +42,7 @@ vi.mock('electron', () => {
       quit: vi.fn(),
     },
     BrowserWindow,
+    safeStorage: { isEncryptionAvailable: () => false, encryptString: vi.fn(), decryptString: vi.fn() },
     ipcMain: { handle: (channel: string, fn: Handler) => state.handlers.set(channel, fn) },
     session: {
       defaultSession: {
