@@ -18,6 +18,7 @@ export interface HostConfig {
   port: number
   user: string
   identityFile?: string
+  identitiesOnly?: boolean
   proxyJump?: string
   local?: boolean
 }
@@ -66,6 +67,7 @@ export class HostSession {
       user: current.user,
       state: 'disconnected',
       ...(current.identityFile ? { identityFile: current.identityFile } : {}),
+      ...(current.identitiesOnly ? { identitiesOnly: true } : {}),
       ...(current.proxyJump ? { proxyJump: current.proxyJump } : {}),
     }
   }
@@ -76,13 +78,14 @@ export class HostSession {
 
   /** New settings for this host; a live connection is closed so the next one uses them. */
   reconfigure(config: HostConfig): HostView {
-    const { id, name, address, port, user, identityFile, proxyJump } = config
+    const { id, name, address, port, user, identityFile, identitiesOnly, proxyJump } = config
     const linkChanged =
       address !== this.current.address || port !== this.current.port || user !== this.current.user ||
-      identityFile !== this.current.identityFile || proxyJump !== this.current.proxyJump
+      identityFile !== this.current.identityFile || proxyJump !== this.current.proxyJump ||
+      Boolean(identitiesOnly) !== Boolean(this.current.identitiesOnly)
     this.current = config
     if (linkChanged) this.disconnect()
-    this.update({ id, name, address, port, user, identityFile, proxyJump })
+    this.update({ id, name, address, port, user, identityFile, identitiesOnly: identitiesOnly || undefined, proxyJump })
     return this.view
   }
 
@@ -187,6 +190,7 @@ export class HostSession {
   private async startRemote(options: { trustFingerprint?: string }) {
     const target: SshTarget = { address: this.config.address, port: this.config.port, user: this.config.user }
     if (this.config.identityFile) target.identityFile = this.config.identityFile
+    if (this.config.identitiesOnly) target.identitiesOnly = true
     if (this.config.proxyJump) target.jumps = parseProxyJump(this.config.proxyJump, target, this.deps.savedHost)
     const ssh = await SshConnection.connect(
       target,

@@ -32,7 +32,8 @@ export function expandHome(path: string, home: string): string {
 export async function authAttempts(target: SshTarget, env: SshEnvironment, skips: AuthSkips): Promise<AuthAttempt[]> {
   const { skipped, locked } = skips
   const attempts: AuthAttempt[] = []
-  if (env.agentSocket) {
+  // IdentitiesOnly: an agent full of keys must not use up the server's MaxAuthTries first
+  if (env.agentSocket && !(target.identitiesOnly && target.identityFile)) {
     attempts.push({ label: 'ssh-agent', method: { type: 'agent', username: target.user, agent: env.agentSocket } })
   }
   // `~/` as ssh_config and people write it

@@ -14,6 +14,7 @@ export interface SshConfigEntry {
   port: number
   user: string
   identityFile?: string
+  identitiesOnly?: boolean
   proxyJump?: string
 }
 
@@ -83,6 +84,7 @@ export async function readSshConfig(home: string): Promise<SshConfigEntry[]> {
     const entry: SshConfigEntry = { name: alias, address, port: Number(first(computed.Port) ?? 22), user }
     const identity = first(computed.IdentityFile)
     if (identity) entry.identityFile = expandHome(expandTokens(identity, home, address, user), home)
+    if (first(computed.IdentitiesOnly)?.toLowerCase() === 'yes') entry.identitiesOnly = true
     const jump = first(computed.ProxyJump)
     if (jump && jump.toLowerCase() !== 'none') entry.proxyJump = jump
     return entry

@@ -16,6 +16,8 @@ export interface SshTarget {
   user: string
   /** Explicit key file; when absent the default ~/.ssh/id_* files are tried. */
   identityFile?: string
+  /** ssh's IdentitiesOnly: the identity file alone, never ssh-agent's keys. */
+  identitiesOnly?: boolean
   /** Hosts to go through first, in order (ssh's ProxyJump). */
   jumps?: SshTarget[]
 }

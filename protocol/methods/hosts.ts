@@ -23,6 +23,8 @@ export const hostInputSchema = z
       .max(64)
       .regex(/^[a-z_][a-z0-9_.-]*\$?$/i, 'a user name has letters, digits, _ . and -'),
     identityFile: z.string().max(4096).optional(),
+    /** ssh's IdentitiesOnly: offer only the identity file, not ssh-agent's keys. */
+    identitiesOnly: z.boolean().optional(),
     /** ssh's ProxyJump: `[user@]host[:port]` hops, comma-separated, or names of saved hosts. */
     proxyJump: z
       .string()
@@ -50,6 +52,7 @@ export const hostViewSchema = z.object({
   port: z.number(),
   user: z.string(),
   identityFile: z.string().optional(),
+  identitiesOnly: z.boolean().optional(),
   proxyJump: z.string().optional(),
   state: hostStateSchema,
   /** When Berth will try again by itself after the link dropped (ms since the epoch). */
@@ -80,6 +83,7 @@ export const sshConfigEntrySchema = z.object({
   port: z.number(),
   user: z.string(),
   identityFile: z.string().optional(),
+  identitiesOnly: z.boolean().optional(),
   proxyJump: z.string().optional(),
   /** A saved host has this name already. */
   added: z.boolean(),

@@ -112,6 +112,29 @@ describe('authentication', () => {
     }
   })
 
+  it('honours IdentitiesOnly: with it only the named key is offered, without it the agent is tried first', async () => {
+    const socket = join(lab.identityFile, '..', `agent-only-${process.pid}.sock`)
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' })
+    try {
+      for (let i = 0; i < 50 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50))
+      execFileSync('ssh-add', ['-q', lab.identityFile], { env: { ...process.env, SSH_AUTH_SOCK: socket } })
+      const { core: c, home } = await core({ SSH_AUTH_SOCK: socket })
+      // a key the host does not accept: only the agent's key can log in
+      const other = join(home, 'id_other')
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other])
+      const only = await call<HostView>(c, 'hosts.add', { name: 'only', address: h1.address, user: h1.user, identityFile: other, identitiesOnly: true })
+      expect(only.identitiesOnly).toBe(true)
+      await c.invoke('hosts.connect', { hostId: only.id })
+      const refused = await c.invoke('hosts.trustKey', { hostId: only.id, fingerprint: h1.hostKeyFingerprint })
+      expect(refused).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED', message: expect.stringContaining(other) } })
+      expect(refused.ok ? '' : refused.error.message).not.toContain('ssh-agent')
+      const both = await call<HostView>(c, 'hosts.add', { name: 'both', address: h1.address, user: h1.user, identityFile: other })
+      expect(await call<HostView>(c, 'hosts.connect', { hostId: both.id })).toMatchObject({ state: 'connected' })
+    } finally {
+      agent.kill()
+    }
+  })
+
   it('asks for the passphrase of an encrypted key, keeps it in memory only, and connects', async () => {
     const { core: c, home, dataDir } = await core()
     const key = join(home, 'id_locked')

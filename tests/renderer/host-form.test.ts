@@ -98,6 +98,20 @@ describe('HostForm', () => {
     wrapper.unmount()
   })
 
+  it('offers IdentitiesOnly once an identity file is named, and sends it when ticked', async () => {
+    const { wrapper, hosts } = mountForm(true)
+    await fill(wrapper, 'Name', 'pi')
+    await fill(wrapper, 'Address', 'pi.lan')
+    await fill(wrapper, 'User', 'pi')
+    expect(wrapper.find('input[name="identitiesOnly"]').exists()).toBe(false)
+    await fill(wrapper, 'Identity file', '/home/me/.ssh/id_pi')
+    await wrapper.get('input[name="identitiesOnly"]').setValue(true)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(hosts.add).toHaveBeenCalledWith({ name: 'pi', address: 'pi.lan', port: 22, user: 'pi', identityFile: '/home/me/.ssh/id_pi', identitiesOnly: true })
+    wrapper.unmount()
+  })
+
   it('adds, connects and selects the new host', async () => {
     const added = host({ id: 'n1', name: 'web-1' })
     fake.handle('hosts.add', () => added)

@@ -35,7 +35,7 @@ describe('importing hosts from ~/.ssh/config', () => {
     })
     const entries = await readSshConfig(h)
     expect(entries.map((e) => e.name)).toEqual(['build', 'pi', 'pi-old'])
-    expect(entries[0]).toEqual({ name: 'build', address: '10.0.0.5', port: 2222, user: 'ci', identityFile: join(h, '.ssh/id_build') })
+    expect(entries[0]).toEqual({ name: 'build', address: '10.0.0.5', port: 2222, user: 'ci', identityFile: join(h, '.ssh/id_build'), identitiesOnly: true })
     expect(entries[1]).toMatchObject({ name: 'pi', address: 'pi.lan', port: 22, user: 'default-user', proxyJump: 'build', identityFile: join(h, '.ssh/id_all') })
   })
 
