@@ -17,6 +17,7 @@ import { containerRunEvents, containerRunMethods } from './methods/container-run
 import { containerEvents, containerMethods } from './methods/containers'
 import { engineEvents, engineMethods } from './methods/engine'
 import { hostMethods, hostViewSchema } from './methods/hosts'
+import { imageTransferMethods, transferAgentMethods, transferEvents } from './methods/image-transfer'
 import { imageEvents, imageMethods } from './methods/images'
 import { logEvents, logMethods } from './methods/logs'
 import { networkEvents, networkMethods } from './methods/networks'
@@ -32,6 +33,7 @@ export * from './methods/container-run'
 export * from './methods/containers'
 export * from './methods/engine'
 export * from './methods/hosts'
+export * from './methods/image-transfer'
 export * from './methods/images'
 export * from './methods/logs'
 export * from './methods/networks'
@@ -58,8 +60,8 @@ export const agentMethods = {
 
 export type AgentMethod = keyof typeof agentMethods
 
-/** Everything the agent serves: agentMethods, and session.* which only main calls. */
-export const agentServedMethods = { ...agentMethods, ...sessionMethods } satisfies Record<string, MethodSpec>
+/** Everything the agent serves: agentMethods, and session.* and transfer.* which only main calls. */
+export const agentServedMethods = { ...agentMethods, ...sessionMethods, ...transferAgentMethods } satisfies Record<string, MethodSpec>
 export type AgentServedMethod = keyof typeof agentServedMethods
 
 export function isAgentServedMethod(name: string): name is AgentServedMethod {
@@ -88,6 +90,7 @@ export type AgentEvent = keyof typeof agentEvents
 export const localMethods = {
   ...hostMethods,
   ...terminalMethods,
+  ...imageTransferMethods,
 } satisfies Record<string, MethodSpec>
 
 export type LocalMethod = keyof typeof localMethods
@@ -116,6 +119,7 @@ const hostEvents = {
   'host.stateChanged': hostViewSchema,
   'host.removed': z.object({ hostId: hostIdSchema }),
   ...terminalEvents,
+  ...transferEvents,
 }
 
 export type AppEvent = keyof typeof hostEvents | AgentEvent

@@ -11,6 +11,7 @@ import { mapEngineError } from '../engine-errors'
 import { containerRunHandlers } from './container-run'
 import { containerHandlers } from './containers'
 import { engineHandlers } from './engine'
+import { transferHandlers } from './image-transfer'
 import { imageHandlers } from './images'
 import { logHandlers } from './logs'
 import { networkHandlers } from './networks'
@@ -39,6 +40,7 @@ export function createHandlers(deps: AgentDeps): HandlerTable {
     ...statHandlers(deps),
     ...volumeFileHandlers(deps),
     ...sessionHandlers(deps),
+    ...transferHandlers(deps),
   }
 }
 

@@ -16,6 +16,7 @@ import { localEngineExists } from './local-agent'
 import { passphraseOpens } from './ssh-auth'
 import { type SecretCipher, SecretStore } from './secret-store'
 import { readSshConfig } from './ssh-config-import'
+import { ImageTransfers } from './image-transfers'
 import { Terminals } from './terminals'
 import { berthKnownHostsFile, userKnownHostsFile } from './paths'
 
@@ -50,6 +51,7 @@ export class BerthCore {
   /** Passwords the user typed, by user@address:port: memory only, never written or logged. */
   private readonly passwords = new Map<string, string>()
   private readonly terminals = new Terminals((hostId) => this.session(hostId), (event, payload) => this.events.emit('event', event, payload))
+  private readonly transfers = new ImageTransfers((hostId) => this.session(hostId), (event, payload) => this.events.emit('event', event, payload))
 
   constructor(private readonly options: CoreOptions) {
     this.env = options.env ?? process.env
@@ -125,6 +127,7 @@ export class BerthCore {
     },
     'hosts.importSshConfig': async ({ names }) => this.importSshConfig(names),
     ...this.terminals.handlers,
+    ...this.transfers.handlers,
   }
 
   private get home(): string {
