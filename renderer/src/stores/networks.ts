@@ -4,7 +4,8 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { NetworkCreate, NetworkSummary } from '../../../protocol/schema'
+import type { z } from 'zod'
+import type { NetworkCreate, networkConnectSchema, NetworkSummary } from '../../../protocol/schema'
 import { toErrorView, type ErrorView } from '../api/api-error'
 import { useApi } from '../api/use-api'
 import type { ListStatus } from './containers'
@@ -46,5 +47,14 @@ export const useNetworksStore = defineStore('networks', () => {
     return change(hostId, () => api.invoke('networks.remove', { hostId, id }))
   }
 
-  return { byHost, lists, networksOf, fetch, create, remove }
+  /** Attaches a container (docker network connect), optionally at a fixed address and with aliases. */
+  function connect(hostId: string, params: z.input<typeof networkConnectSchema>): Promise<ErrorView | null> {
+    return change(hostId, () => api.invoke('networks.connect', { hostId, ...params }))
+  }
+
+  function disconnect(hostId: string, network: string, container: string): Promise<ErrorView | null> {
+    return change(hostId, () => api.invoke('networks.disconnect', { hostId, network, container }))
+  }
+
+  return { byHost, lists, networksOf, fetch, create, remove, connect, disconnect }
 })
