@@ -51,9 +51,13 @@ export function summarize(info: Docker.ContainerInfo): ContainerSummary {
   }
 }
 
+/** Berth's own helper containers (the volume browser's) are Berth's business, not the user's list. */
+export const HELPER_LABEL = 'berth.helper'
+const isHelper = (info: Docker.ContainerInfo): boolean => info.Labels?.[HELPER_LABEL] !== undefined
+
 export async function listContainers(docker: Docker): Promise<ContainerSummary[]> {
   const infos = await docker.listContainers({ all: true })
-  return infos.map(summarize)
+  return infos.filter((info) => !isHelper(info)).map(summarize)
 }
 
 /** One container by exact id, or null once it is gone. */
@@ -69,7 +73,7 @@ export async function findContainer(docker: Docker, id: string): Promise<Contain
   }
   const infos = await docker.listContainers({ all: true, filters: { id: [id] } })
   const exact = infos.find((info) => info.Id === id)
-  return exact ? summarize(exact) : null
+  return exact && !isHelper(exact) ? summarize(exact) : null
 }
 
 export async function startContainer(docker: Docker, ref: string): Promise<{ id: string }> {

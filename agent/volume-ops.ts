@@ -19,6 +19,8 @@ interface DfVolume {
 async function volumeUsers(docker: Docker): Promise<Map<string, string[]>> {
   const users = new Map<string, string[]>()
   for (const c of await docker.listContainers({ all: true })) {
+    // the file browser's helper is not a user of the volume: it would block nothing
+    if (c.Labels?.['berth.helper'] !== undefined) continue
     for (const m of c.Mounts ?? []) {
       if (m.Type !== 'volume' || !m.Name) continue
       users.set(m.Name, [...(users.get(m.Name) ?? []), containerName(c)].sort())

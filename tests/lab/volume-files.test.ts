@@ -82,6 +82,11 @@ describe('a volume\'s files through the agent', () => {
     const mounts = JSON.parse(await docker(h1, 'inspect', '-f', '{{json .Mounts}}', helper!)) as Array<{ Name: string }>
     expect(mounts.map((m) => m.Name)).toEqual([VOLUME])
     expect(await docker(h1, 'inspect', '-f', '{{.Name}} {{.State.Status}} {{.HostConfig.NetworkMode}}', helper!)).toBe(`/berth-volume-files-${VOLUME} created none`)
+    // it is Berth's own: not in the user's container list, not a user of the volume
+    const listed = await call<Array<{ id: string }>>(t.core, 'containers.list', { hostId })
+    expect(listed.some((c) => helper!.startsWith(c.id.slice(0, 12)))).toBe(false)
+    const volumes = await call<Array<{ name: string; containers: string[] }>>(t.core, 'volumes.list', { hostId })
+    expect(volumes.find((v) => v.name === VOLUME)?.containers).toEqual([])
   })
 
   it('lists a folder one level deep, and follows a link that stays inside', async () => {
