@@ -17,7 +17,7 @@ import { containerRunEvents, containerRunMethods } from './methods/container-run
 import { containerEvents, containerMethods } from './methods/containers'
 import { engineEvents, engineMethods } from './methods/engine'
 import { hostMethods, hostViewSchema } from './methods/hosts'
-import { imageTransferMethods, transferAgentMethods, transferEvents } from './methods/image-transfer'
+import { imageBuildMethods, imageTransferMethods, transferAgentEvents, transferAgentMethods, transferEvents } from './methods/image-transfer'
 import { imageEvents, imageMethods } from './methods/images'
 import { logEvents, logMethods } from './methods/logs'
 import { networkEvents, networkMethods } from './methods/networks'
@@ -69,7 +69,7 @@ export function isAgentServedMethod(name: string): name is AgentServedMethod {
 }
 
 /** Agent events only main listens to. */
-export const agentPrivateEvents = sessionEvents
+export const agentPrivateEvents = { ...sessionEvents, ...transferAgentEvents }
 
 export const agentEvents = {
   ...containerEvents,
@@ -91,6 +91,7 @@ export const localMethods = {
   ...hostMethods,
   ...terminalMethods,
   ...imageTransferMethods,
+  ...imageBuildMethods,
 } satisfies Record<string, MethodSpec>
 
 export type LocalMethod = keyof typeof localMethods

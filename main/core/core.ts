@@ -16,6 +16,7 @@ import { localEngineExists } from './local-agent'
 import { passphraseOpens } from './ssh-auth'
 import { type SecretCipher, SecretStore } from './secret-store'
 import { readSshConfig } from './ssh-config-import'
+import { ImageBuilds } from './image-build'
 import { ImageTransfers } from './image-transfers'
 import { Terminals } from './terminals'
 import { berthKnownHostsFile, userKnownHostsFile } from './paths'
@@ -52,6 +53,7 @@ export class BerthCore {
   private readonly passwords = new Map<string, string>()
   private readonly terminals = new Terminals((hostId) => this.session(hostId), (event, payload) => this.events.emit('event', event, payload))
   private readonly transfers = new ImageTransfers((hostId) => this.session(hostId), (event, payload) => this.events.emit('event', event, payload))
+  private readonly builds = new ImageBuilds((hostId) => this.session(hostId), (event, payload) => this.events.emit('event', event, payload))
 
   constructor(private readonly options: CoreOptions) {
     this.env = options.env ?? process.env
@@ -128,6 +130,7 @@ export class BerthCore {
     'hosts.importSshConfig': async ({ names }) => this.importSshConfig(names),
     ...this.terminals.handlers,
     ...this.transfers.handlers,
+    ...this.builds.handlers,
   }
 
   private get home(): string {

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod'
 import { hostIdSchema, method } from './common'
-import { commitChangeProblem } from './container-run-fields'
+import { commitChangeProblem, parseEnvLine } from './container-run-fields'
 import { imageRefSchema, pullIdSchema, tagReferenceSchema } from './images'
 
 /** A transfer can move gigabytes: its call waits as long as the bytes keep coming. */
@@ -33,6 +33,31 @@ const changeLines = z
       if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [index] })
     })
   })
+
+const buildArgLines = z
+  .array(z.string().max(4096))
+  .max(64)
+  .superRefine((items, ctx) => {
+    items.forEach((line, index) => {
+      const parsed = parseEnvLine(line, index)
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message.replace('environment line', 'build argument'), path: [index] })
+    })
+  })
+
+/** What `docker build` takes besides the context. */
+const buildOptions = {
+  /** The Dockerfile, relative to the context folder. */
+  dockerfile: z
+    .string()
+    .max(1024)
+    .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$)).+$/, 'the Dockerfile is a path inside the context folder, e.g. Dockerfile or docker/app.Dockerfile')
+    .optional(),
+  tags: z.array(tagReferenceSchema).max(16).optional(),
+  /** KEY=value lines, as --build-arg. */
+  buildArgs: buildArgLines.optional(),
+  /** A stage of a multi-stage Dockerfile, as --target. */
+  target: z.string().max(128).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a build target is the name of a stage (letters, digits, _ . -)').optional(),
+}
 
 const loadedSchema = z.object({
   /** What the engine reported loading: repository:tag names, or image IDs for untagged ones. */
@@ -90,7 +115,24 @@ export const imageTransferMethods = {
   ),
 }
 
+/** `docker build` can run for an hour on a small host. */
+export const BUILD_DEADLINE_MS = 2 * 60 * 60 * 1000
+
+export const imageBuildMethods = {
+  /**
+   * docker build: the context folder on this computer goes to the host as a tar stream
+   * (.dockerignore respected); its output comes as build.output events with the same buildId.
+   */
+  'images.build': method(
+    z.object({ hostId: hostIdSchema, buildId: imageTransferIdSchema, context: localPath, ...buildOptions }).strict(),
+    z.object({ imageId: z.string(), tags: z.array(z.string()), contextBytes: z.number().int().nonnegative() }),
+    BUILD_DEADLINE_MS,
+  ),
+}
+
 export const transferEvents = {
+  /** A piece of a build's output, as `docker build` prints it. */
+  'build.output': z.object({ buildId: imageTransferIdSchema, text: z.string() }),
   /** Bytes moved so far; totalBytes when known (an estimate from the image's size). */
   'transfer.progress': z.object({
     transferId: imageTransferIdSchema,
@@ -101,7 +143,13 @@ export const transferEvents = {
 
 // --- main <-> agent only -------------------------------------------------------------------
 
+export const transferAgentEvents = {
+  /** Build output for the build reading stream `streamId`. */
+  'transfer.buildOutput': z.object({ streamId: z.number().int(), text: z.string() }),
+}
+
 export const transferAgentMethods = {
+  'transfer.build': method(z.object({ streamId: z.number().int(), ...buildOptions }).strict(), z.object({ imageId: z.string() }), BUILD_DEADLINE_MS),
   /** Opens a stream (its id in the answer) carrying `docker save` of the images. */
   'transfer.save': method(z.object({ images: z.array(imageRefSchema).min(1).max(100) }).strict(), z.object({ streamId: z.number().int() })),
   /** Feeds the stream main opened (streamId) to `docker load`. */

@@ -14,6 +14,7 @@ export interface MoveProgress {
   totalBytes?: number
 }
 
+const MAX_BUILD_OUTPUT_CHARS = 200_000
 let counter = 0
 const newTransferId = (): string => `move-${Date.now().toString(36)}-${(counter++).toString(36)}`
 
@@ -21,10 +22,33 @@ export const useImageMovesStore = defineStore('image-moves', () => {
   const api = useApi()
   const images = useImagesStore()
   const progress = ref<Record<string, MoveProgress>>({})
+  /** Build output by build id, kept to the last MAX_BUILD_OUTPUT_CHARS. */
+  const buildOutput = ref<Record<string, string>>({})
 
   api.on('transfer.progress', (p: AppEventPayload<'transfer.progress'>) => {
     if (p.transferId in progress.value) progress.value[p.transferId] = { bytes: p.bytes, ...(p.totalBytes ? { totalBytes: p.totalBytes } : {}) }
   })
+
+  api.on('build.output', (p: AppEventPayload<'build.output'>) => {
+    if (p.buildId in buildOutput.value) buildOutput.value[p.buildId] = (buildOutput.value[p.buildId] + p.text).slice(-MAX_BUILD_OUTPUT_CHARS)
+  })
+
+  async function build(buildId: string, hostId: string, spec: { context: string; dockerfile?: string; tags: string[]; buildArgs: string[]; target?: string }) {
+    buildOutput.value[buildId] = ''
+    const result = await track(buildId, () =>
+      api.invoke('images.build', {
+        hostId,
+        buildId,
+        context: spec.context,
+        ...(spec.dockerfile ? { dockerfile: spec.dockerfile } : {}),
+        ...(spec.tags.length ? { tags: spec.tags } : {}),
+        ...(spec.buildArgs.length ? { buildArgs: spec.buildArgs } : {}),
+        ...(spec.target ? { target: spec.target } : {}),
+      }),
+    )
+    await images.fetch(hostId)
+    return result
+  }
 
   /** Runs one move, its progress under the returned id while it lasts. */
   async function track<T>(transferId: string, run: () => Promise<T>): Promise<T> {
@@ -66,5 +90,5 @@ export const useImageMovesStore = defineStore('image-moves', () => {
     return result
   }
 
-  return { progress, start, saveToFile, loadFromFile, importFromFile, copy }
+  return { progress, buildOutput, start, saveToFile, loadFromFile, importFromFile, copy, build }
 })
