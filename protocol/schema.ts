@@ -22,6 +22,7 @@ import { imageEvents, imageMethods } from './methods/images'
 import { logEvents, logMethods } from './methods/logs'
 import { networkEvents, networkMethods } from './methods/networks'
 import { registryEvents, registryMethods } from './methods/registry'
+import { registryAgentEvents, registryAgentMethods, registryAuthEvents, registryAuthMethods } from './methods/registry-auth'
 import { systemEvents, systemMethods } from './methods/system'
 import { statEvents, statMethods } from './methods/stats'
 import { sessionEvents, sessionMethods, terminalEvents, terminalMethods } from './methods/terminals'
@@ -38,6 +39,7 @@ export * from './methods/images'
 export * from './methods/logs'
 export * from './methods/networks'
 export * from './methods/registry'
+export * from './methods/registry-auth'
 export * from './methods/system'
 export * from './methods/stats'
 export * from './methods/terminals'
@@ -60,8 +62,8 @@ export const agentMethods = {
 
 export type AgentMethod = keyof typeof agentMethods
 
-/** Everything the agent serves: agentMethods, and session.* and transfer.* which only main calls. */
-export const agentServedMethods = { ...agentMethods, ...sessionMethods, ...transferAgentMethods } satisfies Record<string, MethodSpec>
+/** Everything the agent serves: agentMethods, and session.*, transfer.* and registry.* (login, push) which only main calls. */
+export const agentServedMethods = { ...agentMethods, ...sessionMethods, ...transferAgentMethods, ...registryAgentMethods } satisfies Record<string, MethodSpec>
 export type AgentServedMethod = keyof typeof agentServedMethods
 
 export function isAgentServedMethod(name: string): name is AgentServedMethod {
@@ -69,7 +71,7 @@ export function isAgentServedMethod(name: string): name is AgentServedMethod {
 }
 
 /** Agent events only main listens to. */
-export const agentPrivateEvents = { ...sessionEvents, ...transferAgentEvents }
+export const agentPrivateEvents = { ...sessionEvents, ...transferAgentEvents, ...registryAgentEvents }
 
 export const agentEvents = {
   ...containerEvents,
@@ -92,6 +94,7 @@ export const localMethods = {
   ...terminalMethods,
   ...imageTransferMethods,
   ...imageBuildMethods,
+  ...registryAuthMethods,
 } satisfies Record<string, MethodSpec>
 
 export type LocalMethod = keyof typeof localMethods
@@ -121,6 +124,7 @@ const hostEvents = {
   'host.removed': z.object({ hostId: hostIdSchema }),
   ...terminalEvents,
   ...transferEvents,
+  ...registryAuthEvents,
 }
 
 export type AppEvent = keyof typeof hostEvents | AgentEvent

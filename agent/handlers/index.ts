@@ -16,6 +16,7 @@ import { imageHandlers } from './images'
 import { logHandlers } from './logs'
 import { networkHandlers } from './networks'
 import { registryHandlers } from './registry'
+import { registryAuthHandlers } from './registry-auth'
 import { sessionHandlers } from './sessions'
 import { statHandlers } from './stats'
 import { systemHandlers } from './system'
@@ -41,6 +42,7 @@ export function createHandlers(deps: AgentDeps): HandlerTable {
     ...volumeFileHandlers(deps),
     ...sessionHandlers(deps),
     ...transferHandlers(deps),
+    ...registryAuthHandlers(deps),
   }
 }
 

@@ -18,6 +18,7 @@ import { type SecretCipher, SecretStore } from './secret-store'
 import { readSshConfig } from './ssh-config-import'
 import { ImageBuilds } from './image-build'
 import { ImageTransfers } from './image-transfers'
+import { RegistryLogins } from './registry-logins'
 import { Terminals } from './terminals'
 import { berthKnownHostsFile, userKnownHostsFile } from './paths'
 
@@ -49,6 +50,8 @@ export class BerthCore {
   /** Key passphrases: typed (memory only) or saved by choice (encrypted); never logged. */
   private readonly passphrases = new Map<string, string>()
   private readonly secrets: SecretStore
+  private readonly registries: RegistryLogins
+  private readonly localHandlers: LocalHandlers
   /** Passwords the user typed, by user@address:port: memory only, never written or logged. */
   private readonly passwords = new Map<string, string>()
   private readonly terminals = new Terminals((hostId) => this.session(hostId), (event, payload) => this.events.emit('event', event, payload))
@@ -59,6 +62,8 @@ export class BerthCore {
     this.env = options.env ?? process.env
     this.store = new HostStore(options.dataDir)
     this.secrets = new SecretStore(options.dataDir, options.cipher)
+    this.registries = new RegistryLogins((hostId) => this.session(hostId), this.secrets, (event, payload) => this.events.emit('event', event, payload))
+    this.localHandlers = this.makeLocalHandlers()
     this.events.setMaxListeners(100)
     this.events.on('event', (event: string, payload: unknown) => {
       if (event === 'host.stateChanged') this.terminals.hostChanged(payload as HostView)
@@ -68,6 +73,7 @@ export class BerthCore {
 
   async start(): Promise<void> {
     for (const [keyFile, passphrase] of await this.secrets.entries(PASSPHRASE_PREFIX)) this.passphrases.set(keyFile, passphrase)
+    await this.registries.load()
     if (await localEngineExists(this.env)) {
       this.addSession({ id: LOCAL_HOST_ID, name: hostname(), address: 'localhost', port: 0, user: '', local: true })
     }
@@ -106,31 +112,34 @@ export class BerthCore {
     return handler(parseOrThrow(localMethods[method].params, params, `parameters for ${method}`))
   }
 
-  private readonly localHandlers: LocalHandlers = {
-    'hosts.list': async () => [...this.sessions.values()].map((s) => s.snapshot),
-    'hosts.add': async (input) => this.addHost(input),
-    'hosts.remove': async ({ hostId }) => this.removeHost(hostId),
-    'hosts.connect': async ({ hostId }) => this.session(hostId).connect(),
-    'hosts.disconnect': async ({ hostId }) => this.session(hostId).disconnect(),
-    'hosts.trustKey': async ({ hostId, fingerprint }) => this.trustKey(hostId, fingerprint),
-    'hosts.unlockKey': async ({ hostId, keyFile, passphrase, save }) => this.unlockKey(hostId, keyFile, passphrase, save ?? false),
-    'app.capabilities': async () => ({ saveSecrets: this.secrets.available }),
-    'hosts.update': async ({ hostId, host }) => this.updateHost(hostId, host),
-    'hosts.reorder': async ({ hostIds }) => this.reorder(hostIds),
-    'hosts.givePassword': async ({ hostId, password }) => {
-      const session = this.session(hostId)
-      if (!session.snapshot.pendingPassword) throw new BerthError('CONFLICT', `${session.config.name} is not asking for a password: connect again`)
-      this.passwords.set(session.passwordTarget(), password)
-      return session.connect()
-    },
-    'hosts.sshConfig': async () => {
-      const names = new Set([...this.sessions.values()].map((s) => s.config.name.toLowerCase()))
-      return (await readSshConfig(this.home)).map((e) => ({ ...e, added: names.has(e.name.toLowerCase()) }))
-    },
-    'hosts.importSshConfig': async ({ names }) => this.importSshConfig(names),
-    ...this.terminals.handlers,
-    ...this.transfers.handlers,
-    ...this.builds.handlers,
+  private makeLocalHandlers(): LocalHandlers {
+    return {
+      'hosts.list': async () => [...this.sessions.values()].map((s) => s.snapshot),
+      'hosts.add': async (input) => this.addHost(input),
+      'hosts.remove': async ({ hostId }) => this.removeHost(hostId),
+      'hosts.connect': async ({ hostId }) => this.session(hostId).connect(),
+      'hosts.disconnect': async ({ hostId }) => this.session(hostId).disconnect(),
+      'hosts.trustKey': async ({ hostId, fingerprint }) => this.trustKey(hostId, fingerprint),
+      'hosts.unlockKey': async ({ hostId, keyFile, passphrase, save }) => this.unlockKey(hostId, keyFile, passphrase, save ?? false),
+      'app.capabilities': async () => ({ saveSecrets: this.secrets.available }),
+      'hosts.update': async ({ hostId, host }) => this.updateHost(hostId, host),
+      'hosts.reorder': async ({ hostIds }) => this.reorder(hostIds),
+      'hosts.givePassword': async ({ hostId, password }) => {
+        const session = this.session(hostId)
+        if (!session.snapshot.pendingPassword) throw new BerthError('CONFLICT', `${session.config.name} is not asking for a password: connect again`)
+        this.passwords.set(session.passwordTarget(), password)
+        return session.connect()
+      },
+      'hosts.sshConfig': async () => {
+        const names = new Set([...this.sessions.values()].map((s) => s.config.name.toLowerCase()))
+        return (await readSshConfig(this.home)).map((e) => ({ ...e, added: names.has(e.name.toLowerCase()) }))
+      },
+      'hosts.importSshConfig': async ({ names }) => this.importSshConfig(names),
+      ...this.terminals.handlers,
+      ...this.transfers.handlers,
+      ...this.builds.handlers,
+      ...this.registries.handlers,
+    }
   }
 
   private get home(): string {

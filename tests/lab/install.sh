@@ -17,6 +17,9 @@ declare -A NEED=(
   [/usr/bin/chromium]=chromium        # headless browser tests
   [/usr/bin/pkill]=procps             # ps/pgrep/pkill used by down.sh
   [/usr/bin/curl]=curl                # registry checks (busybox-static's wget segfaults)
+  [/usr/bin/htpasswd]=apache2-utils   # a registry that wants a login (registry-auth.test.ts)
+  [/usr/bin/aarch64-linux-gnu-g++]=g++-aarch64-linux-gnu   # node-pty for arm64 hosts (scripts/build-pty.sh)
+  [/usr/bin/arm-linux-gnueabihf-g++]=g++-arm-linux-gnueabihf # node-pty for armv7 hosts
 )
 
 missing=()
