@@ -71,7 +71,9 @@ Match User $(host_bare_user "$h")
   PasswordAuthentication yes
 EOF
   /usr/sbin/sshd -t -f "$r/sshd_config" # a config error is reported here rather than as a timeout
-  ip netns exec "$(host_netns "$h")" /usr/sbin/sshd -f "$r/sshd_config" -E "$r/sshd.log" # daemonizes
+  # nsenter --net for the same reason as dockerd: `ip netns exec` remounts /sys, which hides
+  # /sys/fs/cgroup from logins (the agent reads container stats there, as on a real host)
+  nsenter --net="$ns" /usr/sbin/sshd -f "$r/sshd_config" -E "$r/sshd.log" # daemonizes
 }
 
 # True once an SSH server answers with its banner on $1 port 22.
