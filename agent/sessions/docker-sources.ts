@@ -2,6 +2,7 @@
  * `docker exec -it` and `docker attach` through the engine API: the engine hands back the
  * raw connection (hijacked HTTP), which carries the terminal's bytes both ways.
  */
+import { randomUUID } from 'node:crypto'
 import { PassThrough, type Duplex } from 'node:stream'
 import type Docker from 'dockerode'
 import { BerthError } from '../../protocol/errors'
@@ -80,8 +81,18 @@ abstract class HijackedSource extends TerminalSource {
   }
 }
 
+/**
+ * The engine has no way to end an exec, and closing its stream leaves the process running
+ * (moby#9098). A terminal that is closed should hang up, so every exec carries a marker in
+ * its environment, and closing runs this (as root, in the container) to send SIGHUP to each
+ * process that inherited it: what a terminal hang-up does to its session.
+ */
+const HANG_UP = 'for p in /proc/[0-9]*; do grep -q "$1" "$p/environ" 2>/dev/null && kill -HUP "${p#/proc/}"; done; true'
+
 export class ExecSource extends HijackedSource {
   private exec: Docker.Exec | undefined
+  private container: Docker.Container | undefined
+  private readonly marker = `BERTH_SESSION=${randomUUID()}`
   info!: SourceInfo
 
   static async open(docker: Docker, spec: Spec): Promise<ExecSource> {
@@ -93,9 +104,9 @@ export class ExecSource extends HijackedSource {
   private async start(docker: Docker, spec: Spec): Promise<void> {
     const inspect = await runningContainer(docker, spec.container)
     const name = inspect.Name.replace(/^\//, '')
-    const container = docker.getContainer(inspect.Id)
+    const container = (this.container = docker.getContainer(inspect.Id))
     const command = spec.command?.length ? spec.command : await defaultShell(container, name)
-    const env = ['TERM=xterm-256color', 'COLORTERM=truecolor', ...(spec.env ?? [])]
+    const env = ['TERM=xterm-256color', 'COLORTERM=truecolor', ...(spec.env ?? []), this.marker]
     // the size goes in at creation (engines from API 1.42 use it) so the first prompt fits
     const consoleSize = [spec.rows, spec.cols]
     this.exec = await container.exec({
@@ -123,6 +134,22 @@ export class ExecSource extends HijackedSource {
   protected async outcome(): Promise<SourceOutcome> {
     const info = await this.exec!.inspect()
     return { state: 'exited', exitCode: info.ExitCode ?? null }
+  }
+
+  override close(): void {
+    void this.hangUp().finally(() => super.close())
+  }
+
+  private async hangUp(): Promise<void> {
+    try {
+      if (!this.exec || !this.container || !(await this.exec.inspect()).Running) return
+      const kill = await this.container.exec({ Cmd: ['sh', '-c', HANG_UP, 'sh', this.marker], User: '0', AttachStdout: false, AttachStderr: false })
+      await kill.start({ Detach: true })
+      // give the hang-up a moment to arrive before the stream goes
+      for (let i = 0; i < 20 && (await kill.inspect()).Running; i++) await new Promise((r) => setTimeout(r, 50))
+    } catch {
+      // a container without sh cannot be asked; its process then runs until it ends by itself
+    }
   }
 }
 

@@ -60,6 +60,15 @@ describe('exec', () => {
     expect(await term.waitForState('exited')).toMatchObject({ exitCode: 0 })
   })
 
+  it('hangs up the process when the terminal is closed (the engine itself would leave it running)', async () => {
+    const term = await TestTerminal.open(t, host1.id, { kind: 'exec', container: 'web', cols: 80, rows: 24 })
+    await term.type('sleep 4242\r')
+    const sleeping = async () => (await docker(h1, 'top', 'web', '-o', 'pid,args')).includes('sleep 4242')
+    await expect.poll(sleeping, { timeout: 10_000 }).toBe(true)
+    await term.close()
+    await expect.poll(sleeping, { timeout: 10_000 }).toBe(false)
+  })
+
   it("shows the engine's own words when the process cannot start", async () => {
     const term = await TestTerminal.open(t, host1.id, { kind: 'exec', container: 'web', workdir: '/no/such/dir', cols: 80, rows: 24 })
     await term.waitFor(/no such file or directory/)

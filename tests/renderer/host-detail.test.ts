@@ -159,7 +159,7 @@ describe('host header', () => {
     expect(header.text()).toContain('27.3.1')
     expect(header.text()).toContain('connected')
     const buttons = header.findAll('button').map((b) => b.text())
-    expect(buttons).toEqual(['Disconnect', 'Edit', 'Remove'])
+    expect(buttons).toEqual(['Disconnect', 'Shell', 'Edit', 'Remove'])
 
     await header.get('button').trigger('click')
     await flushPromises()

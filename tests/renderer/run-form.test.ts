@@ -87,11 +87,13 @@ describe('the run form', () => {
     expect(fake.calls('containers.run')).toEqual([])
   })
 
-  it('shows attached as unavailable until terminals exist', () => {
+  it('offers attached only when running: a created container has no process to attach to', async () => {
     const w = mountForm()
-    const attached = w.findAll('label').find((l) => l.text() === 'Attached')!
-    expect(attached.get('input').element.disabled).toBe(true)
-    expect(w.text()).toContain('attached terminals come with the Terminals feature')
+    const attached = () => w.findAll('label').find((l) => l.text() === 'Attached')!.get('input').element
+    expect(attached().disabled).toBe(false)
+    await w.get('input[type="radio"][value="create"]').setValue(true)
+    expect(attached().disabled).toBe(true)
+    expect(w.text()).toContain('Only a container that runs can be attached to.')
   })
 
   it.each([
