@@ -7,7 +7,8 @@
 // the bundle and the native builds, so any change makes main reinstall it on every host.
 // out/agent/manifest.json records version and sha256s for the installer's integrity check.
 import { createHash } from 'node:crypto'
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -36,6 +37,33 @@ const result = await build({
 const text = result.outputFiles[0].text
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const sha = (data) => createHash('sha256').update(data).digest('hex')
+
+// The ARM addons (Raspberry Pis) are cross-built here when Debian's cross compilers are present
+// and a build is missing, older than the installed node-pty or build-pty.sh, or from another
+// node-pty version; without the compilers the agent still builds, and ARM hosts get exec and
+// attach but no host shell.
+const crossCompilers = {
+  arm64: { cxx: 'aarch64-linux-gnu-g++', debianPackage: 'g++-aarch64-linux-gnu' },
+  arm: { cxx: 'arm-linux-gnueabihf-g++', debianPackage: 'g++-arm-linux-gnueabihf' },
+}
+const onPath = (cmd) => (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, cmd)))
+const ptyPackage = join(root, 'node_modules/node-pty/package.json')
+const ptyVersion = JSON.parse(readFileSync(ptyPackage, 'utf8')).version
+const newestInput = Math.max(statSync(ptyPackage).mtimeMs, statSync(join(root, 'scripts/build-pty.sh')).mtimeMs)
+const stale = Object.keys(crossCompilers).filter((arch) => {
+  const out = join(root, `build/pty/linux-${arch}/pty.node`)
+  const stamp = join(root, `build/pty/linux-${arch}/node-pty-version`)
+  if (!existsSync(out) || statSync(out).mtimeMs < newestInput || !existsSync(stamp)) return true
+  return readFileSync(stamp, 'utf8').trim() !== ptyVersion
+})
+const unbuildable = stale.filter((arch) => !onPath(crossCompilers[arch].cxx))
+if (unbuildable.length > 0) {
+  const missing = unbuildable.map((arch) => crossCompilers[arch].cxx).join(' and ')
+  const packages = unbuildable.map((arch) => crossCompilers[arch].debianPackage).join(' ')
+  console.log(`node-pty not cross-built for linux-${unbuildable.join(', linux-')}: no ${missing} (apt-get install ${packages})`)
+}
+const buildable = stale.filter((arch) => !unbuildable.includes(arch))
+if (buildable.length > 0) execFileSync('bash', [join(root, 'scripts/build-pty.sh'), ...buildable], { stdio: 'inherit' })
 
 // node-pty's addon, per CPU (Node's process.arch names): this machine's own build, and any
 // cross-built by scripts/build-pty.sh into build/pty/linux-<arch>/pty.node

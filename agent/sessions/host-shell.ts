@@ -1,9 +1,11 @@
 /**
  * A login shell on the host itself, in a PTY from node-pty (a native addon shipped beside the
  * agent for the host's CPU). Where node-pty cannot load (a CPU Berth has no build for), the
- * error says so rather than failing obscurely.
+ * error says so in Docker's platform names, and that the rest of the agent still works.
  */
+import { existsSync } from 'node:fs'
 import { homedir, userInfo } from 'node:os'
+import { join } from 'node:path'
 import { BerthError } from '../../protocol/errors'
 import { type SourceInfo, type SourceOutcome, TerminalSource } from './source'
 
@@ -12,14 +14,48 @@ type Pty = import('node-pty').IPty
 /** Opens a host shell of the given size; main's agentless mode provides one over SSH instead. */
 export type HostShellFactory = (size: { cols: number; rows: number }) => Promise<TerminalSource>
 
+/**
+ * The CPU as Docker names platforms (`docker pull --platform`), which is what users know:
+ * Node's x64 is amd64, ia32 is 386, its 32-bit arm says v6 or v7 in process.config.
+ */
+export function dockerPlatform(nodeArch: string, armVersion?: string | number): string {
+  const names: Record<string, string> = { x64: 'amd64', ia32: '386', ppc64: 'ppc64le', mips64el: 'mips64le', mipsel: 'mipsle' }
+  if (nodeArch === 'arm') return armVersion ? `linux/arm/v${armVersion}` : 'linux/arm'
+  return `linux/${names[nodeArch] ?? nodeArch}`
+}
+
+/** Why a host shell cannot open here, and what still works: the agent runs fine without node-pty. */
+export function hostShellUnavailableMessage(platform: string, addonInstalled: boolean, loadError: string): string {
+  const stillWorks = 'Terminals in containers (exec and attach) and everything else still work.'
+  if (!addonInstalled) {
+    return `host shells are not available on this host: Berth has no build of node-pty, the terminal library they need, for its CPU (${platform}). ${stillWorks}`
+  }
+  return `host shells are not available on this host: node-pty's build for its CPU (${platform}) did not load: ${loadError}. ${stillWorks}`
+}
+
+/** The loader's own reason (an older glibc, say): node-pty's message names only its last guess. */
+function dlopenError(file: string): string | undefined {
+  try {
+    process.dlopen({ exports: {} } as NodeJS.Module, file)
+    return undefined
+  } catch (err) {
+    return (err as Error).message.split('\n')[0]
+  }
+}
+
 function loadPty(): typeof import('node-pty') {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('node-pty') as typeof import('node-pty')
   } catch (err) {
+    // the installer puts the host CPU's addon here, beside the bundle, when Berth has one
+    const addon = join(__dirname, 'build/Release/pty.node')
+    const addonInstalled = existsSync(addon)
+    const armVersion = (process.config.variables as { arm_version?: string }).arm_version
+    const reason = addonInstalled ? dlopenError(addon) : undefined
     throw new BerthError(
       'UNSUPPORTED',
-      `host shells need node-pty, which Berth has no build of for ${process.platform}-${process.arch}: ${(err as Error).message.split('\n')[0]}`,
+      hostShellUnavailableMessage(dockerPlatform(process.arch, armVersion), addonInstalled, reason ?? (err as Error).message.split('\n')[0]!),
     )
   }
 }
