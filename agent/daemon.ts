@@ -73,11 +73,14 @@ export async function runDaemon(socketPath: string, runtime: AgentRuntime): Prom
   scheduleIdleCheck()
 }
 
-/** Joins this process's stdio to the daemon, starting the daemon when none answers. */
-export async function runBridge(socketPath: string, agentFile: string): Promise<void> {
+/**
+ * A connection to the daemon, starting it when none answers. Young-generation space is kept
+ * small: the daemon is long-lived and mostly idle, and on a Pi every megabyte counts.
+ */
+export async function reachDaemon(socketPath: string, agentFile: string): Promise<Socket | undefined> {
   let socket = await tryConnect(socketPath)
   if (!socket) {
-    const child = spawn(process.execPath, [agentFile, '--daemon'], { detached: true, stdio: ['ignore', 'ignore', 'ignore'] })
+    const child = spawn(process.execPath, ['--max-semi-space-size=1', agentFile, '--daemon'], { detached: true, stdio: ['ignore', 'ignore', 'ignore'] })
     child.unref()
     const deadline = Date.now() + START_WAIT_MS
     while (!socket && Date.now() < deadline) {
@@ -85,6 +88,23 @@ export async function runBridge(socketPath: string, agentFile: string): Promise<
       socket = await tryConnect(socketPath)
     }
   }
+  return socket
+}
+
+/** Starts the daemon if needed and says where it listens; main then opens the socket over SSH. */
+export async function ensureDaemon(socketPath: string, agentFile: string): Promise<void> {
+  const socket = await reachDaemon(socketPath, agentFile)
+  if (!socket) {
+    log(`could not start the agent daemon at ${socketPath}`)
+    process.exit(1)
+  }
+  socket.destroy()
+  process.stdout.write(`${socketPath}\n`)
+}
+
+/** Joins this process's stdio to the daemon: for SSH servers that refuse socket forwarding. */
+export async function runBridge(socketPath: string, agentFile: string): Promise<void> {
+  const socket = await reachDaemon(socketPath, agentFile)
   if (!socket) {
     log(`could not start or reach the agent daemon at ${socketPath}`)
     process.exit(1)

@@ -4,12 +4,14 @@
  * only: stdout carries protocol frames.
  *
  *   --stdio    serve the protocol on stdin/stdout (the local host's child process)
- *   --connect  bridge stdin/stdout to this user's agent daemon, starting it if needed (SSH)
+ *   --ensure-daemon  start this user's agent daemon if it is not running, print its socket (SSH:
+ *                    main then opens the socket through the SSH connection itself)
+ *   --connect  bridge stdin/stdout to the daemon, for SSH servers that refuse socket forwarding
  *   --daemon   the daemon itself, on a unix socket beside this file
  */
 import { dirname, join } from 'node:path'
 import { Duplex } from 'node:stream'
-import { runBridge, runDaemon } from './daemon'
+import { ensureDaemon, runBridge, runDaemon } from './daemon'
 import { createAgentRuntime } from './serve'
 
 declare const __BERTH_AGENT_VERSION__: string
@@ -45,6 +47,8 @@ function main(argv: string[]): void {
       process.stderr.write(`berth-agent: daemon failed: ${err.message}\n`)
       process.exit(1)
     })
+  } else if (argv.includes('--ensure-daemon')) {
+    void ensureDaemon(daemonSocketPath(agentFile), agentFile)
   } else if (argv.includes('--connect')) {
     void runBridge(daemonSocketPath(agentFile), agentFile)
   } else {

@@ -17,6 +17,21 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const outDir = join(root, 'out/agent')
 const placeholder = '__BERTH_AGENT_VERSION_PLACEHOLDER__'
 
+// Parts of dockerode the agent never reaches, replaced by a module that says so if it ever
+// is: BuildKit sessions (grpc, protobuf) and ssh:// engines (ssh2; the agent runs on the
+// engine's host). They were a third of the bundle and ~8 MB of the agent's idle memory.
+const UNUSED = /^(@grpc\/grpc-js|@grpc\/proto-loader|protobufjs(\/.*)?|ssh2)$/
+const unusedModules = {
+  name: 'unused-modules',
+  setup(b) {
+    b.onResolve({ filter: UNUSED }, (args) => ({ path: args.path, namespace: 'unused' }))
+    b.onLoad({ filter: /.*/, namespace: 'unused' }, (args) => ({
+      contents: `const fail = () => { throw new Error(${JSON.stringify(`${args.path} is not part of Berth's agent`)}) }\nmodule.exports = new Proxy({}, { get: (_, key) => (key === '__esModule' ? false : fail) })\n`,
+      loader: 'js',
+    }))
+  },
+}
+
 const result = await build({
   entryPoints: [join(root, 'agent/main.ts')],
   bundle: true,
@@ -30,6 +45,7 @@ const result = await build({
   // native parts are optional in ssh2 (pulled in by docker-modem) and never used by the agent;
   // node-pty's addon is loaded at run time from beside the bundle
   external: ['cpu-features', '*.node'],
+  plugins: [unusedModules],
   define: { __BERTH_AGENT_VERSION__: JSON.stringify(placeholder) },
   logLevel: 'warning',
 })

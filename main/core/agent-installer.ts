@@ -149,11 +149,24 @@ export async function removeOtherAgentVersions(conn: SshConnection, platform: Re
   )
 }
 
-/** Starts (or reaches) the installed agent from an exec channel; its stdio carries the protocol. */
+/**
+ * Reaches the installed agent. It runs as this user's daemon on a unix socket, so terminals
+ * outlive a dropped link: `--ensure-daemon` starts it if needed, then the SSH server opens the
+ * socket itself (no process of ours per connection). Where the server refuses to forward a
+ * socket (AllowStreamLocalForwarding no), a small bridge process joins an exec channel to it.
+ */
 export async function startRemoteAgent(conn: SshConnection, path: string): Promise<{ transport: Duplex; stderr: () => string }> {
-  // --connect: the agent runs as this user's daemon, so terminals outlive a dropped link
+  const started = await conn.exec(`node ${shQuote(path)} --ensure-daemon`)
+  const socketPath = started.stdout.trim().split('\n').pop() ?? ''
+  if (started.code === 0 && socketPath.startsWith('/')) {
+    try {
+      return { transport: await conn.openUnixSocket(socketPath), stderr: () => started.stderr.trim() }
+    } catch {
+      // refused by the server's configuration: the bridge below still works
+    }
+  }
   const channel = await conn.execChannel(`exec node ${shQuote(path)} --connect`)
-  let stderr = ''
+  let stderr = started.stderr
   channel.stderr.on('data', (d: Buffer) => {
     // keep only the tail: enough to explain a crash, bounded in memory
     stderr = (stderr + d.toString('utf8')).slice(-4096)

@@ -258,6 +258,16 @@ export class SshConnection {
     })
   }
 
+  /** A unix socket on the host, opened by the SSH server itself (OpenSSH's direct-streamlocal). */
+  openUnixSocket(path: string): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      this.client.openssh_forwardOutStreamLocal(path, (err, channel) => {
+        if (err) reject(new BerthError('UNSUPPORTED', `the host's SSH server would not open ${path}: ${err.message}`))
+        else resolve(channel)
+      })
+    })
+  }
+
   /** A login shell in the SSH server's own PTY: agentless mode's host terminal. */
   shell(cols: number, rows: number): Promise<ClientChannel> {
     return new Promise((resolve, reject) => {

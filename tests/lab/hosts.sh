@@ -59,7 +59,9 @@ KbdInteractiveAuthentication no
 UsePAM no
 StrictModes yes
 AllowTcpForwarding yes
-AllowStreamLocalForwarding yes
+# h1 lets Berth open its agent's socket directly; h2 refuses, so Berth must use its bridge:
+# the lab covers both ways an SSH server may be set up.
+AllowStreamLocalForwarding $([[ $h == h2 ]] && echo no || echo yes)
 # Login sessions (and so Berth's commands) find this host's engine, as on a real host.
 SetEnv DOCKER_HOST=unix://$r/docker.sock
 Subsystem sftp internal-sftp
