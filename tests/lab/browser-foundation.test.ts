@@ -33,6 +33,8 @@ beforeAll(async () => {
   await page.goto(app.url)
 })
 afterAll(async () => {
+  // the seeded state other files start from: this file stops web from the window
+  await docker(h1, 'start', 'web').catch(() => {})
   await browser?.close()
   await app?.stop()
 })

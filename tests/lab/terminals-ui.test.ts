@@ -60,6 +60,8 @@ const pane = (kind: string, nth = 0) => page.locator(`section[data-kind="${kind}
 
 beforeAll(async () => {
   await docker(h1, 'rm', '-f', ATTACHED, RUN_ATTACHED).catch(() => {})
+  // another file may have stopped the seeded web container (files run in any order)
+  await docker(h1, 'start', 'web')
   app = await startWebApp({ DOCKER_HOST: 'unix:///run/berth-lab/none.sock' })
   browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] })

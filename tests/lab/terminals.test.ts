@@ -22,17 +22,23 @@ beforeAll(async () => {
   t = await startCore()
   host1 = await connectLabHost(t.core, lab, h1)
   await docker(h1, 'rm', '-f', 'term-attach', 'term-noshell').catch(() => {})
+  // containers of this file's own: the seeded ones may be stopped by other files meanwhile
+  for (const [host, name] of [[h1, 'term-a'], [h1, 'term-b'], [h2, 'term-a']] as const) {
+    await docker(host, 'rm', '-f', name).catch(() => {})
+    await docker(host, 'run', '-d', '--name', name, '--network', 'none', lab.image, 'sh', '-c', 'trap "exit 0" TERM; sleep 1000000 & wait')
+  }
 })
 afterAll(async () => {
   await t.core.close()
-  await docker(h1, 'rm', '-f', 'term-attach', 'term-noshell').catch(() => {})
+  await docker(h1, 'rm', '-f', 'term-attach', 'term-noshell', 'term-a', 'term-b').catch(() => {})
+  await docker(h2, 'rm', '-f', 'term-a').catch(() => {})
 })
 
 describe('exec', () => {
   it('opens the container shell at the given size, falls back to sh, and follows resizes', async () => {
-    const term = await TestTerminal.open(t, host1.id, { kind: 'exec', container: 'web', cols: 101, rows: 31 })
+    const term = await TestTerminal.open(t, host1.id, { kind: 'exec', container: 'term-a', cols: 101, rows: 31 })
     // busybox has no bash: the shell is sh
-    expect(term.info).toMatchObject({ kind: 'exec', container: 'web', command: ['/bin/sh'], state: 'live', tty: true })
+    expect(term.info).toMatchObject({ kind: 'exec', container: 'term-a', command: ['/bin/sh'], state: 'live', tty: true })
     await term.type('echo berth-$((6*7))\r')
     await term.waitFor(/berth-42/)
     await term.type('stty size\r')
@@ -48,7 +54,7 @@ describe('exec', () => {
   it('runs the command, user, directory and environment asked for', async () => {
     const term = await TestTerminal.open(t, host1.id, {
       kind: 'exec',
-      container: 'web',
+      container: 'term-a',
       command: ['sh', '-c', 'echo "$(id -u):$(pwd):$GREETING"'],
       user: '1234',
       workdir: '/bin',
@@ -61,16 +67,16 @@ describe('exec', () => {
   })
 
   it('hangs up the process when the terminal is closed (the engine itself would leave it running)', async () => {
-    const term = await TestTerminal.open(t, host1.id, { kind: 'exec', container: 'web', cols: 80, rows: 24 })
+    const term = await TestTerminal.open(t, host1.id, { kind: 'exec', container: 'term-a', cols: 80, rows: 24 })
     await term.type('sleep 4242\r')
-    const sleeping = async () => (await docker(h1, 'top', 'web', '-o', 'pid,args')).includes('sleep 4242')
+    const sleeping = async () => (await docker(h1, 'top', 'term-a', '-o', 'pid,args')).includes('sleep 4242')
     await expect.poll(sleeping, { timeout: 10_000 }).toBe(true)
     await term.close()
     await expect.poll(sleeping, { timeout: 10_000 }).toBe(false)
   })
 
   it("shows the engine's own words when the process cannot start", async () => {
-    const term = await TestTerminal.open(t, host1.id, { kind: 'exec', container: 'web', workdir: '/no/such/dir', cols: 80, rows: 24 })
+    const term = await TestTerminal.open(t, host1.id, { kind: 'exec', container: 'term-a', workdir: '/no/such/dir', cols: 80, rows: 24 })
     await term.waitFor(/no such file or directory/)
     expect(await term.waitForState('exited')).toMatchObject({ exitCode: 126 })
   })
@@ -84,7 +90,7 @@ describe('exec', () => {
     expect(none).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('term-noshell has no shell') } })
     const stopped = await t.core.invoke('terminals.open', { hostId: host1.id, spec: { kind: 'exec', container: 'job', cols: 80, rows: 24 } })
     expect(stopped).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringContaining('job is not running') } })
-    const bad = await t.core.invoke('terminals.open', { hostId: host1.id, spec: { kind: 'exec', container: 'web', env: ['NOEQUALS'], cols: 80, rows: 24 } })
+    const bad = await t.core.invoke('terminals.open', { hostId: host1.id, spec: { kind: 'exec', container: 'term-a', env: ['NOEQUALS'], cols: 80, rows: 24 } })
     expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('has no "="') } })
   })
 })
@@ -126,7 +132,7 @@ describe('host shell', () => {
 
 describe('flow control', () => {
   it('holds a flood back while the screen does not keep up, keeps other terminals typing, and stops on Ctrl-C', async () => {
-    const flood = await TestTerminal.open(t, host1.id, { kind: 'exec', container: 'web', cols: 80, rows: 24 })
+    const flood = await TestTerminal.open(t, host1.id, { kind: 'exec', container: 'term-a', cols: 80, rows: 24 })
     flood.autoAck = false
     await flood.type('yes berth-flood\r')
     await flood.waitFor(/berth-flood\r\nberth-flood/)
@@ -137,7 +143,7 @@ describe('flow control', () => {
     expect(flood.received - held).toBeLessThan(64 * 1024)
     expect(flood.received).toBeLessThan(1024 * 1024)
 
-    const other = await TestTerminal.open(t, host1.id, { kind: 'exec', container: 'worker', cols: 80, rows: 24 })
+    const other = await TestTerminal.open(t, host1.id, { kind: 'exec', container: 'term-b', cols: 80, rows: 24 })
     const started = Date.now()
     await other.type('echo typed-$((5*5))\r')
     await other.waitFor(/typed-25/, 5_000)
@@ -159,7 +165,7 @@ describe('a dropped link', () => {
     const t2 = await startCore()
     try {
       const view = await connectLabHost(t2.core, lab, h2)
-      const term = await TestTerminal.open(t2, view.id, { kind: 'exec', container: 'web', cols: 80, rows: 24 })
+      const term = await TestTerminal.open(t2, view.id, { kind: 'exec', container: 'term-a', cols: 80, rows: 24 })
       await term.type('echo pid-$$\r')
       const [, pid] = await term.waitFor(/pid-(\d+)/)
       await term.type('i=0; while [ $i -lt 40 ]; do echo tick-$i; i=$((i+1)); sleep 1; done\r')
