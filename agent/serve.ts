@@ -18,10 +18,10 @@ export interface AgentRuntime {
  * The runtime around any engine connection: the agent's own, or main's in agentless mode
  * (which brings its own host shell, over SSH, since node-pty here would be this computer's).
  */
-export function runtimeFor(docker: Docker, endpoint: string, version: string, hostShell?: HostShellFactory): AgentRuntime {
+export function runtimeFor(docker: Docker, endpoint: string, version: string, hostShell?: HostShellFactory, onHost = false): AgentRuntime {
   const events = new EngineEvents(docker)
   const sessions = new SessionRegistry(docker, hostShell)
-  const dispatch = createDispatcher(createHandlers({ docker, events, endpoint, version, sessions }), endpoint)
+  const dispatch = createDispatcher(createHandlers({ docker, events, endpoint, version, sessions, onHost }), endpoint)
   return {
     sessions,
     serve: (transport) => new Peer(transport, { role: 'agent', version, handler: dispatch }),
@@ -30,5 +30,5 @@ export function runtimeFor(docker: Docker, endpoint: string, version: string, ho
 
 export function createAgentRuntime(version: string, env: NodeJS.ProcessEnv = process.env): AgentRuntime {
   const endpoint = resolveEngineEndpoint(env)
-  return runtimeFor(connectEngine(endpoint), describeEndpoint(endpoint), version, nodePtyShell)
+  return runtimeFor(connectEngine(endpoint), describeEndpoint(endpoint), version, nodePtyShell, true)
 }

@@ -1,5 +1,6 @@
 /** agent.ping, engine.info and the event subscription. */
 import { engineMethods } from '../../protocol/schema'
+import { emulatedArchitectures } from '../binfmt'
 import type { AgentDeps, HandlersFor } from './types'
 
 /** Docker names 32-bit ARM "arm"; Raspberry Pi users know it as armv7. */
@@ -13,7 +14,8 @@ export function engineHandlers(deps: AgentDeps): HandlersFor<typeof engineMethod
   return {
     'agent.ping': async () => ({ version: deps.version, arch: process.arch, node: process.version }),
     'engine.info': async () => {
-      const [version, info] = await Promise.all([docker.version(), docker.info()])
+      // binfmt_misc is this machine's: only meaningful where the agent runs on the engine's host
+      const [version, info, emulated] = await Promise.all([docker.version(), docker.info(), deps.onHost ? emulatedArchitectures() : []])
       const components = (version as { Components?: Array<{ Name?: string }> }).Components
       return {
         arch: dockerArch(version.Arch),
@@ -35,6 +37,7 @@ export function engineHandlers(deps: AgentDeps): HandlersFor<typeof engineMethod
           stopped: info.ContainersStopped,
         },
         images: info.Images,
+        ...(emulated.length ? { emulated } : {}),
       }
     },
     'events.subscribe': async (_params, ctx) => {

@@ -12,6 +12,8 @@ export interface AgentDeps {
   /** The engine's address, for error messages. */
   endpoint: string
   version: string
+  /** True when this runs on the engine's own host (the agent), false in main's agentless mode. */
+  onHost: boolean
   /** Terminal sessions; one registry per agent process, shared by its connections. */
   sessions: SessionRegistry
 }

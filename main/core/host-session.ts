@@ -150,7 +150,7 @@ export class HostSession {
       this.update({
         state: 'connected',
         agentVersion: bundle.version,
-        ...(info ? { arch: info.arch, engineVersion: info.engineVersion, engineAvailable: true } : {}),
+        ...(info ? { arch: info.arch, engineVersion: info.engineVersion, emulated: info.emulated, engineAvailable: true } : {}),
       })
       this.retryMs = RETRY_FIRST_MS
       return this.view

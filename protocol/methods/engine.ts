@@ -19,6 +19,8 @@ export const engineInfoSchema = z.object({
   rootDir: z.string().optional(),
   containers: z.object({ total: z.number(), running: z.number(), paused: z.number(), stopped: z.number() }).optional(),
   images: z.number().optional(),
+  /** Architectures this host runs through emulation (qemu registered with binfmt_misc). */
+  emulated: z.array(z.string()).optional(),
 })
 export type EngineInfo = z.infer<typeof engineInfoSchema>
 

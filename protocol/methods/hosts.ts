@@ -59,6 +59,8 @@ export const hostViewSchema = z.object({
   retryAt: z.number().optional(),
   arch: z.string().optional(),
   engineVersion: z.string().optional(),
+  /** Architectures the host runs emulated (qemu through binfmt_misc), in Docker's names. */
+  emulated: z.array(z.string()).optional(),
   agentVersion: z.string().optional(),
   /** agent: Berth's agent runs on the host; agentless: the engine is reached through `docker system dial-stdio`. */
   mode: z.enum(['agent', 'agentless']).optional(),
