@@ -30,7 +30,7 @@ interface Shell {
   /** Resolves when `needle` appears in output received after this call. */
   waitFor(needle: string): Promise<void>
   received(): number
-  close(): void
+  close(): Promise<unknown> | void
 }
 
 function watchOutput(onText: (listener: (text: string, bytes: number) => void) => void): Pick<Shell, 'waitFor' | 'received'> {
@@ -83,7 +83,7 @@ async function berthShell(core: BerthCore, hostId: string): Promise<Shell> {
   const shell: Shell = {
     ...out,
     write: (data) => void core.invoke('terminals.input', { hostId, terminalId, data }),
-    close: () => void core.invoke('terminals.close', { hostId, terminalId }),
+    close: () => core.invoke('terminals.close', { hostId, terminalId }),
   }
   await settle(shell)
   return shell
@@ -156,8 +156,11 @@ async function main(): Promise<void> {
     mainPeak = Math.max(mainPeak, process.memoryUsage().rss / 1e6)
     agentPeak = Math.max(agentPeak, agentRssMb())
   })
+  // the ssh baseline's shell stays in the container when its client goes (moby#9098): end it first
+  ssh.write('exit\r')
+  await new Promise((r) => setTimeout(r, 300))
   ssh.close()
-  berth.close()
+  await berth.close()
   await core.close()
 
   const ms = (x: number) => `${x.toFixed(2)} ms`

@@ -204,6 +204,8 @@ export class SshConnection {
       }
       const onReady = (): void => {
         cleanup()
+        // terminals send keystrokes one small packet at a time: no Nagle delay on them
+        this.client.setNoDelay(true)
         resolve()
       }
       const cleanup = (): void => {

@@ -60,7 +60,12 @@ export class Terminals {
 
   readonly handlers: Handlers = {
     'terminals.open': async ({ hostId, spec }) => this.open(hostId, spec),
-    'terminals.input': async ({ terminalId, data }) => this.call(terminalId, 'session.input', { data }),
+    'terminals.input': async ({ terminalId, data }) => {
+      // sent without waiting for an answer: keys go out in order, and no answer per key
+      // competes with its echo on the link
+      this.connectedPeerOf(this.entry(terminalId)).notify('session.input', { sessionId: terminalId, data })
+      return {}
+    },
     'terminals.resize': async ({ terminalId, cols, rows }) => this.call(terminalId, 'session.resize', { cols, rows }),
     'terminals.ack': async ({ terminalId, bytes }) => {
       const entry = this.entry(terminalId)
@@ -162,14 +167,16 @@ export class Terminals {
     stream.on('data', (chunk) => {
       entry.received += chunk.length
       entry.unacked += chunk.length
-      // a flood arrives in many small chunks: one event per turn of the event loop, not per chunk
+      // a keystroke's echo goes out at once; a flood's many small chunks that follow it within
+      // the same turn of the event loop go as one event at the end of that turn
       const text = entry.decoder.write(chunk)
       if (entry.pending) {
         entry.pending.data += text
         entry.pending.bytes += chunk.length
         return
       }
-      entry.pending = { data: text, bytes: chunk.length }
+      this.emit('terminal.output', { hostId, terminalId, data: text, bytes: chunk.length })
+      entry.pending = { data: '', bytes: 0 }
       setImmediate(() => this.flush(entry))
     })
     stream.on('end', (error) => {
@@ -189,8 +196,8 @@ export class Terminals {
 
   private flush(entry: Entry): void {
     const pending = entry.pending
-    if (!pending) return
     entry.pending = undefined
+    if (!pending || pending.bytes === 0) return
     const { hostId, terminalId } = entry.info
     this.emit('terminal.output', { hostId, terminalId, data: pending.data, bytes: pending.bytes })
   }
@@ -208,11 +215,13 @@ export class Terminals {
     })
   }
 
-  private async call(terminalId: string, method: 'session.input' | 'session.resize', params: object): Promise<Record<string, never>> {
-    const entry = this.entry(terminalId)
+  private connectedPeerOf(entry: Entry): Peer {
     if (!ACTIVE.has(entry.info.state)) throw new BerthError('CONFLICT', `this terminal has ${entry.info.state === 'exited' ? 'exited' : entry.info.state}`)
-    const peer = this.session(entry.info.hostId).connectedPeer()
-    await peer.request(method, { sessionId: terminalId, ...params })
+    return this.session(entry.info.hostId).connectedPeer()
+  }
+
+  private async call(terminalId: string, method: 'session.resize', params: object): Promise<Record<string, never>> {
+    await this.connectedPeerOf(this.entry(terminalId)).request(method, { sessionId: terminalId, ...params })
     return {}
   }
 

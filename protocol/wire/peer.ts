@@ -52,6 +52,9 @@ interface Pending {
   cleanup: () => void
 }
 
+/** The id of a request that wants no answer; real requests count from 1. */
+const NOTIFY_ID = 0
+
 /** How many streams the remote may open that nobody here has picked up yet. */
 const MAX_UNCLAIMED_STREAMS = 64
 /** How many ended remote streams to remember, to drop their late frames. */
@@ -139,6 +142,14 @@ export class Peer extends EventEmitter<PeerEvents> implements StreamLink {
       this.pending.set(id, entry)
       this.send(encodeJsonFrame(FrameType.REQUEST, { id, method, params }))
     })
+  }
+
+  /**
+   * A request that wants no answer (id 0): keystrokes, where an answer per key would only
+   * add a packet to the link beside each echo. Failures are the other side's to log.
+   */
+  notify(method: string, params: unknown): void {
+    if (this.helloDone && !this.closed) this.send(encodeJsonFrame(FrameType.REQUEST, { id: NOTIFY_ID, method, params }))
   }
 
   emitEvent(event: string, payload: unknown): void {
@@ -304,6 +315,12 @@ export class Peer extends EventEmitter<PeerEvents> implements StreamLink {
     if (typeof id !== 'number' || !Number.isSafeInteger(id)) return this.protocolError('a request needs a numeric id')
     if (typeof method !== 'string') return this.protocolError('a request needs a method name', id)
     const handler = this.options.handler
+    if (id === NOTIFY_ID) {
+      handler?.(method, params, { signal: new AbortController().signal, peer: this }).catch((err: unknown) =>
+        this.emit('protocolError', { code: 'PROTOCOL_ERROR', message: `${method} (no answer wanted) failed: ${toErrorValue(err).message}` }),
+      )
+      return
+    }
     if (handler === undefined) return this.respond(id, { ok: false, error: { code: 'UNSUPPORTED', message: 'this side serves no methods' } })
     if (this.active.has(id)) return this.protocolError(`request id ${id} is already in use`, id)
     const controller = new AbortController()

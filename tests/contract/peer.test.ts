@@ -28,6 +28,24 @@ describe('Peer over an in-memory pipe', () => {
     await expect(client.request('containers.list', { a: 1 })).resolves.toEqual({ method: 'containers.list', params: { a: 1 } })
   })
 
+  it('runs a notification in order with requests and sends no answer for it', async () => {
+    const seen: string[] = []
+    const { client, clientSide } = connect(async (method, params) => {
+      seen.push(`${method}:${(params as { n: number }).n}`)
+      if ((params as { n: number }).n === 2) throw new Error('refused')
+      return {}
+    })
+    await client.ready
+    const frames: Buffer[] = []
+    clientSide.on('data', (d: Buffer) => frames.push(d))
+    client.notify('session.input', { n: 1 })
+    client.notify('session.input', { n: 2 })
+    await client.request('session.resize', { n: 3 })
+    expect(seen).toEqual(['session.input:1', 'session.input:2', 'session.resize:3'])
+    // one answer came back: the request's; none for the notifications, failed or not
+    expect(Buffer.concat(frames).toString('latin1').match(/"ok"/g)).toHaveLength(1)
+  })
+
   it('carries handler errors as values with their code', async () => {
     const { client } = connect(async () => {
       throw new BerthError('NOT_FOUND', 'No such container: nope', { id: 'nope' })
