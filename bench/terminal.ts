@@ -30,7 +30,7 @@ interface Shell {
   /** Resolves when `needle` appears in output received after this call. */
   waitFor(needle: string): Promise<void>
   received(): number
-  close(): Promise<unknown> | void
+  close(): Promise<unknown> | undefined
 }
 
 function watchOutput(onText: (listener: (text: string, bytes: number) => void) => void): Pick<Shell, 'waitFor' | 'received'> {
@@ -62,7 +62,7 @@ async function sshShell(): Promise<Shell> {
     `${host.user}@${host.address}`, `DOCKER_HOST=${host.dockerHost} docker exec -it ${CONTAINER} sh`,
   ])
   const out = watchOutput((listener) => child.stdout!.on('data', (d: Buffer) => listener(d.toString('latin1'), d.length)))
-  const shell: Shell = { ...out, write: (data) => child.stdin!.write(data), close: () => child.kill() }
+  const shell: Shell = { ...out, write: (data) => child.stdin!.write(data), close: () => void child.kill() }
   await settle(shell)
   return shell
 }
