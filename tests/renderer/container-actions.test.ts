@@ -78,6 +78,15 @@ describe('container actions in the table', () => {
     expect(fake.calls('containers.kill')).toEqual([{ hostId: 'h1', id: web.id }])
   })
 
+  it('kills with the signal chosen, and says so in the docker command it shows', async () => {
+    const w = await mountTable()
+    await row(w, 'web').get('select[aria-label="Signal to kill web with"]').setValue('TERM')
+    expect(button(w, 'Kill web').attributes('title')).toBe('docker kill -s TERM web')
+    await button(w, 'Kill web').trigger('click')
+    await flushPromises()
+    expect(fake.calls('containers.kill')).toEqual([{ hostId: 'h1', id: web.id, signal: 'TERM' }])
+  })
+
   it('shows why the engine refused, in that row only', async () => {
     fake.handle('containers.pause', () => {
       throw new ApiError('CONFLICT', 'container web is not running (it is exited): only a running container can be paused')
