@@ -13,37 +13,9 @@ import { BerthError, type BerthErrorValue, isBerthErrorValue, toErrorValue } fro
 import { DEFAULT_REQUEST_TIMEOUT_MS, PROTOCOL_VERSION } from '../schema'
 import { DataStream, type StreamLink } from './data-stream'
 import { encodeDataFrame, encodeJsonFrame, FrameDecoder, FrameType, MAX_FRAME_BYTES } from './frames'
+import type { Hello, PeerEvents, PeerOptions, RequestOptions } from './peer-types'
 
-export type PeerRole = 'client' | 'agent'
-
-export interface Hello {
-  protocol: number
-  version: string
-  role: PeerRole
-}
-
-export interface RequestContext {
-  signal: AbortSignal
-  peer: Peer
-}
-
-export type RequestHandler = (method: string, params: unknown, ctx: RequestContext) => Promise<unknown>
-
-export interface PeerOptions {
-  role: PeerRole
-  /** This side's software version, sent in HELLO. */
-  version: string
-  /** When set, a remote HELLO with another version fails ready() with VERSION_MISMATCH. */
-  expectVersion?: string
-  handler?: RequestHandler
-  maxFrameBytes?: number
-  helloTimeoutMs?: number
-}
-
-export interface RequestOptions {
-  timeoutMs?: number
-  signal?: AbortSignal
-}
+export type { Hello, PeerEvents, PeerOptions, PeerRole, RequestContext, RequestHandler, RequestOptions } from './peer-types'
 
 interface Pending {
   resolve: (value: unknown) => void
@@ -59,12 +31,6 @@ const NOTIFY_ID = 0
 const MAX_UNCLAIMED_STREAMS = 64
 /** How many ended remote streams to remember, to drop their late frames. */
 const MAX_FINISHED_REMEMBERED = 1024
-
-export interface PeerEvents {
-  event: [string, unknown]
-  protocolError: [BerthErrorValue]
-  close: [BerthErrorValue]
-}
 
 export class Peer extends EventEmitter<PeerEvents> implements StreamLink {
   readonly ready: Promise<Hello>

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from './support/browser'
 import { docker, labHost, readLab } from './support/lab'
-import { addHostInWindow } from './support/ui'
+import { connectHostInWindow } from './support/ui'
 import { startWebApp, type WebApp } from './support/web-app'
 
 const lab = readLab()
@@ -38,11 +38,7 @@ afterAll(async () => {
 
 describe('image moves in the window', () => {
   it('connects h2 and opens its images', async () => {
-    await addHostInWindow(page, { name: 'h2', address: h2.address, user: h2.user, identityFile: lab.identityFile })
-    const prompt = page.getByRole('alertdialog')
-    await expect.poll(() => prompt.textContent(), { timeout: 20_000 }).toContain(h2.hostKeyFingerprint)
-    await prompt.getByRole('button', { name: 'Trust and connect' }).click()
-    await expect.poll(() => page.locator('[data-host="h2"]').getAttribute('data-state'), { timeout: 30_000 }).toBe('connected')
+    await connectHostInWindow(page, { name: 'h2', address: h2.address, user: h2.user, identityFile: lab.identityFile, hostKeyFingerprint: h2.hostKeyFingerprint })
     await page.getByRole('tab', { name: 'Images' }).click()
   })
 

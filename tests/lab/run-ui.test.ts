@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from './support/browser'
 import { docker, labHost, readLab } from './support/lab'
-import { addHostInWindow } from './support/ui'
+import { connectHostInWindow } from './support/ui'
 import { startWebApp, type WebApp } from './support/web-app'
 
 const lab = readLab()
@@ -38,11 +38,7 @@ afterAll(async () => {
 
 describe('run a container from the window', () => {
   it('connects h1', async () => {
-    await addHostInWindow(page, { name: 'h1', address: h1.address, user: h1.user, identityFile: lab.identityFile })
-    const prompt = page.getByRole('alertdialog')
-    await expect.poll(() => prompt.textContent(), { timeout: 20_000 }).toContain(h1.hostKeyFingerprint)
-    await prompt.getByRole('button', { name: 'Trust and connect' }).click()
-    await expect.poll(() => page.locator('[data-host="h1"]').getAttribute('data-state'), { timeout: 30_000 }).toBe('connected')
+    await connectHostInWindow(page, { name: 'h1', address: h1.address, user: h1.user, identityFile: lab.identityFile, hostKeyFingerprint: h1.hostKeyFingerprint })
     await expect.poll(() => page.locator('tr[data-container="web"]').count(), { timeout: 15_000 }).toBe(1)
   })
 

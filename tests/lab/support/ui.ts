@@ -1,5 +1,6 @@
 /** What a user does in the window again and again, written once for the browser tests. */
 import type { Page } from 'playwright-core'
+import { expect } from 'vitest'
 
 export interface HostFields {
   name: string
@@ -19,4 +20,13 @@ export async function addHostInWindow(page: Page, host: HostFields): Promise<voi
   await dialog.getByLabel('User').fill(host.user)
   await dialog.getByLabel('Identity file').fill(host.identityFile)
   await dialog.getByRole('button', { name: 'Add', exact: true }).click()
+}
+
+/** Adds a lab host in the window, trusts its key (checked against the lab's record) and waits until it is connected. */
+export async function connectHostInWindow(page: Page, host: HostFields & { hostKeyFingerprint: string }): Promise<void> {
+  await addHostInWindow(page, host)
+  const prompt = page.getByRole('alertdialog')
+  await expect.poll(() => prompt.textContent(), { timeout: 20_000 }).toContain(host.hostKeyFingerprint)
+  await prompt.getByRole('button', { name: 'Trust and connect' }).click()
+  await expect.poll(() => page.locator(`[data-host="${host.name}"]`).getAttribute('data-state'), { timeout: 30_000 }).toBe('connected')
 }
