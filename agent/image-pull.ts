@@ -41,6 +41,7 @@ export interface PullRequest {
   pullId: string
   reference: string
   platform?: string
+  auth?: { username: string; password: string; serveraddress: string }
   signal: AbortSignal
   emit: (progress: PullProgress) => void
 }
@@ -160,6 +161,7 @@ export async function pullImage(docker: Docker, endpoint: string, req: PullReque
     if (req.signal.aborted) throw cancelled()
     const options: Record<string, unknown> = { fromImage: ref.fullName, tag: ref.digest ?? ref.tag, abortSignal: aborter.signal }
     if (req.platform) options.platform = req.platform
+    if (req.auth) options.authconfig = req.auth
     try {
       stream = (await docker.createImage(options)) as typeof stream
     } catch (err) {

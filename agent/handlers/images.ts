@@ -14,7 +14,7 @@ export function imageHandlers({ docker, endpoint }: AgentDeps): HandlersFor<type
   return {
     'images.list': async () => listImages(docker, platforms),
     'images.inspect': async ({ image }) => inspectImage(docker, image),
-    'images.pull': async ({ pullId, reference, platform }, ctx) => {
+    'images.pull': async ({ pullId, reference, platform, auth }, ctx) => {
       if (pulls.has(pullId)) throw new BerthError('CONFLICT', `a pull with id ${pullId} is already running`)
       const controller = new AbortController()
       const cancel = (): void => controller.abort()
@@ -25,6 +25,7 @@ export function imageHandlers({ docker, endpoint }: AgentDeps): HandlersFor<type
           pullId,
           reference,
           ...(platform ? { platform } : {}),
+          ...(auth ? { auth } : {}),
           signal: controller.signal,
           emit: (progress) => ctx.peer.emitEvent('image.pullProgress', progress),
         })

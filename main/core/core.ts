@@ -104,7 +104,9 @@ export class BerthCore {
     if (isAgentMethod(method)) {
       const { hostId, ...rest } = (params ?? {}) as { hostId?: unknown }
       if (typeof hostId !== 'string') throw new BerthError('INVALID_INPUT', `${method} needs a hostId`)
-      const agentParams = parseOrThrow(agentMethods[method].params, rest, `parameters for ${method}`)
+      let agentParams = parseOrThrow(agentMethods[method].params, rest, `parameters for ${method}`)
+      // a pull carries the login main keeps for that registry, and no other
+      if (method === 'images.pull') agentParams = this.registries.pullParams(agentParams as z.output<(typeof agentMethods)['images.pull']['params']>)
       return this.session(hostId).request(method, agentParams)
     }
     if (!isLocalMethod(method)) throw new BerthError('UNSUPPORTED', `there is no method ${method}`)

@@ -68,6 +68,15 @@ export class RegistryLogins {
     'images.push': async ({ hostId, pushId, reference }) => this.push(hostId, pushId, reference),
   }
 
+  /** A pull's parameters with the login for its registry, whatever the window sent. */
+  pullParams<P extends { reference: string; auth?: unknown }>(params: P): P {
+    const { auth: _ignored, ...rest } = params
+    const parsed = parseImageReference(params.reference)
+    const login = parsed.ok ? this.logins.get(parsed.ref.domain) : undefined
+    if (!parsed.ok || !login) return rest as P
+    return { ...rest, auth: { username: login.username, password: login.password, serveraddress: serverAddress(parsed.ref.domain) } } as P
+  }
+
   private async push(hostId: string, pushId: string, reference: string): Promise<{ reference: string; digest?: string }> {
     const parsed = parseImageReference(reference)
     if (!parsed.ok) throw new BerthError('INVALID_INPUT', parsed.message)

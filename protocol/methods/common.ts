@@ -26,3 +26,12 @@ export function method<P extends z.ZodType, R extends z.ZodType>(params: P, resu
 export const empty = z.object({}).strict()
 
 export const hostIdSchema = z.string().min(1).max(64)
+
+/** A registry login as the engine takes it (X-Registry-Auth). Only main fills it in. */
+export const registryAuthConfigSchema = z
+  .object({
+    username: z.string().min(1, 'enter the user name').max(256),
+    password: z.string().min(1, 'enter the password or access token').max(4096),
+    serveraddress: z.string().max(512),
+  })
+  .strict()

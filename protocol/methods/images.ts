@@ -1,7 +1,7 @@
 /** Images: their shapes, the agent's images.* methods and the pull progress event. */
 import { z } from 'zod'
 import { imageRefProblem, parseImageReference } from '../image-reference'
-import { method } from './common'
+import { method, registryAuthConfigSchema } from './common'
 
 /** An image reference a pull accepts: repository[:tag][@digest], checked as the engine would. */
 export const pullReferenceSchema = z.string().superRefine((value, ctx) => {
@@ -132,6 +132,8 @@ export const imageMethods = {
         reference: pullReferenceSchema,
         /** Defaults to the host's own platform. */
         platform: platformSchema.optional(),
+        /** Set by main alone, from the login it keeps for the reference's registry. */
+        auth: registryAuthConfigSchema.optional(),
       })
       .strict(),
     z.object({ id: z.string(), digest: z.string().nullable(), reference: z.string() }),

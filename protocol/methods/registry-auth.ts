@@ -4,7 +4,7 @@
  * one call that needs them, for the registry they belong to.
  */
 import { z } from 'zod'
-import { hostIdSchema, method } from './common'
+import { hostIdSchema, method, registryAuthConfigSchema } from './common'
 import { pullIdSchema, tagReferenceSchema } from './images'
 
 /** A registry's address as image references name it: host[:port] (docker.io for Docker Hub). */
@@ -59,7 +59,7 @@ export const registryAuthEvents = {
 
 // --- main <-> agent only -------------------------------------------------------------------
 
-const authConfig = z.object({ ...credentials, serveraddress: z.string().max(512) }).strict()
+const authConfig = registryAuthConfigSchema
 
 export const registryAgentMethods = {
   'registry.checkLogin': method(z.object({ auth: authConfig }).strict(), z.object({ status: z.string() }), 60_000),

@@ -76,11 +76,28 @@ describe('a registry that wants a login', () => {
     expect(JSON.parse(await docker(h1, 'image', 'inspect', '-f', '{{json .RepoDigests}}', image))).toContain(`${address}/team/app@${pushed.digest}`)
   })
 
+  it('pulls from the registry with the kept login, sent by main whatever the window passes', async () => {
+    await docker(h1, 'rmi', image)
+    const pulled = await call<{ reference: string }>(t.core, 'images.pull', {
+      hostId: view.id,
+      pullId: 'pl1',
+      reference: image,
+      // a window cannot send its own credentials along: main replaces them with the login it keeps
+      auth: { username: 'someone', password: 'else', serveraddress: 'elsewhere.example' },
+    })
+    expect(pulled.reference).toContain('team/app')
+    expect(await docker(h1, 'image', 'inspect', '-f', '{{.Id}}', image)).toMatch(/^sha256:/)
+  })
+
   it('never writes the password in clear, and forgets it on logout', async () => {
     const search = execFileSync('bash', ['-c', `grep -rl -- '${password}' '${t.dataDir}' '${t.home}' /home/${h1.user} 2>/dev/null || true`], { encoding: 'utf8' })
     expect(search.trim()).toBe('')
     await call(t.core, 'registries.logout', { domain: address })
     expect(await call(t.core, 'registries.list', {})).toEqual([])
+    // without the login the registry refuses the pull
+    await docker(h1, 'rmi', image)
+    expect(await t.core.invoke('images.pull', { hostId: view.id, pullId: 'pl2', reference: image })).toMatchObject({ ok: false })
+    await docker(h1, 'tag', lab.image, image)
     expect(readFileSync(join(dir, 'htpasswd'), 'utf8')).toContain(user)
   })
 })
