@@ -28,7 +28,7 @@ async function cleanup(): Promise<void> {
 
 beforeAll(async () => {
   await cleanup()
-  for (const name of ['ui-pausable', 'ui-doomed', 'ui-kept', 'ui-renamed']) {
+  for (const name of ['ui-pausable', 'ui-doomed', 'ui-kept', 'ui-renamed', 'ui-bulk-1', 'ui-bulk-2']) {
     await docker(h1, 'run', '-d', '--name', name, '--network', 'none', lab.image, ...quickStop)
   }
   await docker(h1, 'run', '--name', 'ui-exited', '--network', 'none', lab.image, 'sh', '-c', 'exit 2').catch(() => {})
@@ -97,6 +97,18 @@ describe('container actions from the window', () => {
     expect(await row('ui-renamed').count()).toBe(0)
     expect(await docker(h1, 'inspect', '-f', '{{.State.Status}}', 'ui-renamed-2')).toBe('running')
   })
+
+  it('stops several containers at once from the selection bar', async () => {
+    await page.getByLabel('Select ui-bulk-1').check()
+    await page.getByLabel('Select ui-bulk-2').check()
+    const bar = page.getByRole('toolbar', { name: '2 containers selected' })
+    await bar.getByRole('button', { name: 'Stop (2)', exact: true }).click()
+    for (const name of ['ui-bulk-1', 'ui-bulk-2']) {
+      await expect.poll(() => badge(name).getAttribute('data-state'), { timeout: 20_000 }).toBe('exited')
+      expect(await docker(h1, 'inspect', '-f', '{{.State.Status}}', name)).toBe('exited')
+    }
+    expect(await bar.getByRole('button', { name: 'Start (2)', exact: true }).isEnabled()).toBe(true)
+  })
 })
 
 describe('finding containers', () => {
@@ -114,7 +126,7 @@ describe('finding containers', () => {
   it('finds containers by name with the search box', async () => {
     await page.getByRole('searchbox').fill('ui-')
     const names = await page.locator('tr[data-container]').evaluateAll((els) => els.map((e) => e.getAttribute('data-container')))
-    expect(names.sort()).toEqual(['ui-exited', 'ui-kept', 'ui-pausable', 'ui-renamed-2'])
+    expect(names.sort()).toEqual(['ui-bulk-1', 'ui-bulk-2', 'ui-exited', 'ui-kept', 'ui-pausable', 'ui-renamed-2'])
     await page.getByRole('searchbox').fill('')
   })
 

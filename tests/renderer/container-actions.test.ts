@@ -87,6 +87,40 @@ describe('container actions in the table', () => {
     expect(fake.calls('containers.kill')).toEqual([{ hostId: 'h1', id: web.id, signal: 'TERM' }])
   })
 
+  it('acts on several containers at once, each only where its state allows', async () => {
+    fake.handle('containers.stop', ({ id }) => ({ id }))
+    fake.handle('containers.start', ({ id }) => ({ id }))
+    const w = await mountTable()
+    expect(w.find('[role="toolbar"]').exists()).toBe(false)
+    for (const name of ['web', 'db', 'cache']) await w.get(`input[aria-label="Select ${name}"]`).setValue(true)
+    const bar = w.get('[role="toolbar"]')
+    expect(bar.attributes('aria-label')).toBe('3 containers selected')
+    const bulk = (label: string) => bar.findAll('button').find((b) => b.text().startsWith(label))!
+    // stop: the running and the paused one; start: the exited one
+    expect(bulk('Stop').text()).toBe('Stop (2)')
+    expect(bulk('Stop').attributes('title')).toBe('docker stop cache web')
+    await bulk('Stop').trigger('click')
+    await bulk('Start').trigger('click')
+    await flushPromises()
+    expect(fake.calls('containers.stop').map((p) => (p as { id: string }).id).sort()).toEqual([web.id, cache.id].sort())
+    expect(fake.calls('containers.start')).toEqual([{ hostId: 'h1', id: db.id }])
+  })
+
+  it('removes several only after confirming, the running ones only with force', async () => {
+    const w = await mountTable()
+    for (const name of ['web', 'db']) await w.get(`input[aria-label="Select ${name}"]`).setValue(true)
+    const removeButton = w.get('[role="toolbar"]').findAll('button').find((b) => b.text().startsWith('Remove'))!
+    await removeButton.trigger('click')
+    const dialog = w.get('[role="dialog"]')
+    expect(dialog.text()).toContain('docker rm db')
+    await dialog.get('input[type="checkbox"]').setValue(true)
+    expect(dialog.text()).toContain('docker rm -f db web')
+    await dialog.findAll('button').find((b) => b.text() === 'Remove 2')!.trigger('click')
+    await flushPromises()
+    expect(fake.calls('containers.remove').map((p) => (p as { id: string; force: boolean }).force)).toEqual([true, true])
+    expect(w.find('[role="toolbar"]').exists()).toBe(false)
+  })
+
   it('shows why the engine refused, in that row only', async () => {
     fake.handle('containers.pause', () => {
       throw new ApiError('CONFLICT', 'container web is not running (it is exited): only a running container can be paused')
@@ -155,7 +189,7 @@ describe('container actions in the table', () => {
     })
     const w = await mountTable()
     await button(w, 'Rename db').trigger('click')
-    await row(w, 'db').get('input').setValue('web')
+    await row(w, 'db').get('input[aria-label="New name for db"]').setValue('web')
     await row(w, 'db').get('form').trigger('submit')
     await flushPromises()
     expect(row(w, 'db').find('form').exists()).toBe(true)
