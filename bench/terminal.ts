@@ -18,7 +18,8 @@ import type { TerminalInfo } from '../protocol/schema'
 
 const ROUNDS = Number(process.env.ROUNDS ?? 200)
 const FLOOD_BYTES = Number(process.env.FLOOD_BYTES ?? 200_000_000)
-const labName = process.argv[process.argv.indexOf('--lab') + 1] ?? 'h1'
+const labAt = process.argv.indexOf('--lab')
+const labName = (labAt > 0 ? process.argv[labAt + 1] : undefined) ?? 'h1'
 const CONTAINER = process.env.CONTAINER ?? 'web'
 const root = join(import.meta.dirname, '..')
 const lab = JSON.parse(readFileSync('/run/berth-lab/lab.json', 'utf8'))
