@@ -1,5 +1,6 @@
 /**
- * Turns the engine's event stream into container.stateChanged and engine.stateChanged.
+ * Turns the engine's event stream into container.stateChanged, engine.stateChanged and
+ * engine.objectChanged (images, networks, volumes: the window refetches those lists).
  *
  * One engine stream serves every subscriber. For each container event the agent looks the
  * container up again rather than guessing its state from the action name: the lookup gives
@@ -22,7 +23,17 @@ const STATE_ACTIONS = new Set([
 export interface EngineEventListener {
   containerChanged(change: ContainerChange): void
   engineState(available: boolean, message?: string): void
+  /** An image, network or volume was made, changed or removed (by anyone, anywhere). */
+  objectChanged?(change: ObjectChange): void
 }
+
+export interface ObjectChange {
+  kind: 'image' | 'network' | 'volume'
+  action: string
+  id: string
+}
+
+const OBJECT_KINDS = new Set(['image', 'network', 'volume'])
 
 const RETRY_MIN_MS = 500
 const RETRY_MAX_MS = 5_000
@@ -57,7 +68,7 @@ export class EngineEvents {
   private async open(): Promise<void> {
     if (this.listeners.size === 0) return
     try {
-      const stream = await this.docker.getEvents({ filters: { type: ['container'] } })
+      const stream = await this.docker.getEvents({ filters: { type: ['container', 'image', 'network', 'volume'] } })
       if (this.listeners.size === 0) return (stream as unknown as { destroy(): void }).destroy()
       this.stream = stream
       this.retryMs = RETRY_MIN_MS
@@ -108,6 +119,11 @@ export class EngineEvents {
     const id = event.Actor?.ID ?? event.id
     // exec_start, health_status: ... carry a suffix after a colon
     const action = (event.Action ?? '').split(':')[0]!
+    if (event.Type && OBJECT_KINDS.has(event.Type) && id) {
+      const change = { kind: event.Type as ObjectChange['kind'], action, id }
+      for (const l of this.listeners) l.objectChanged?.(change)
+      return
+    }
     if (event.Type !== 'container' || !id || !STATE_ACTIONS.has(action)) return
     const previous = this.chains.get(id) ?? Promise.resolve()
     const next = previous.then(() => this.report(id, action))

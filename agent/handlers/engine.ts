@@ -47,6 +47,7 @@ export function engineHandlers(deps: AgentDeps): HandlersFor<typeof engineMethod
           containerChanged: (change) => peer.emitEvent('container.stateChanged', change),
           engineState: (available, message) =>
             peer.emitEvent('engine.stateChanged', message === undefined ? { available } : { available, message }),
+          objectChanged: (change) => peer.emitEvent('engine.objectChanged', change),
         })
         subscribed.set(peer, unsubscribe)
         peer.once('close', unsubscribe)

@@ -33,4 +33,6 @@ export const engineMethods = {
 
 export const engineEvents = {
   'engine.stateChanged': z.object({ available: z.boolean(), message: z.string().optional() }),
+  /** An image, network or volume changed on the host, whoever changed it: lists refetch. */
+  'engine.objectChanged': z.object({ kind: z.enum(['image', 'network', 'volume']), action: z.string(), id: z.string() }),
 }

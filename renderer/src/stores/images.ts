@@ -11,6 +11,7 @@ import { computed, onScopeDispose, ref } from 'vue'
 import type { ImageDetails, ImageRow, PullLayer } from '../../../protocol/schema'
 import { toErrorView, type ErrorView } from '../api/api-error'
 import { useApi } from '../api/use-api'
+import { refetchOnChange } from './refetch-on-change'
 
 export interface ImageListStatus {
   loading: boolean
@@ -159,6 +160,8 @@ export const useImagesStore = defineStore('images', () => {
     if (status !== undefined) state.status = status
   })
   onScopeDispose(offProgress)
+
+  refetchOnChange(api, 'image', lists, fetch)
 
   return { byHost, lists, pulls, details, imagesOf, fetch, inspect, pull, cancelPull, forgetPull, remove }
 })

@@ -9,6 +9,7 @@ import type { NetworkCreate, networkConnectSchema, NetworkSummary } from '../../
 import { toErrorView, type ErrorView } from '../api/api-error'
 import { useApi } from '../api/use-api'
 import type { ListStatus } from './containers'
+import { refetchOnChange } from './refetch-on-change'
 
 export const useNetworksStore = defineStore('networks', () => {
   const api = useApi()
@@ -55,6 +56,8 @@ export const useNetworksStore = defineStore('networks', () => {
   function disconnect(hostId: string, network: string, container: string): Promise<ErrorView | null> {
     return change(hostId, () => api.invoke('networks.disconnect', { hostId, network, container }))
   }
+
+  refetchOnChange(api, 'network', lists, fetch)
 
   return { byHost, lists, networksOf, fetch, create, remove, connect, disconnect }
 })

@@ -7,6 +7,7 @@ import { computed, ref } from 'vue'
 import type { PruneOutcome, VolumeCreate, VolumeSummary } from '../../../protocol/schema'
 import { toErrorView, type ErrorView } from '../api/api-error'
 import { useApi } from '../api/use-api'
+import { refetchOnChange } from './refetch-on-change'
 import type { ListStatus } from './containers'
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorView }
@@ -58,6 +59,8 @@ export const useVolumesStore = defineStore('volumes', () => {
     await fetch(hostId)
     return result
   }
+
+  refetchOnChange(api, 'volume', lists, fetch)
 
   return { byHost, lists, volumesOf, fetch, create, remove, prunePreview, prune }
 })
