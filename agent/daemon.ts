@@ -74,13 +74,16 @@ export async function runDaemon(socketPath: string, runtime: AgentRuntime): Prom
 }
 
 /**
- * A connection to the daemon, starting it when none answers. Young-generation space is kept
- * small: the daemon is long-lived and mostly idle, and on a Pi every megabyte counts.
+ * Node flags of the daemon. Young-generation space is kept small: the daemon is long-lived and
+ * mostly idle, and on a Pi every megabyte counts (bench/agent-footprint.ts runs with these too).
  */
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1']
+
+/** A connection to the daemon, starting it when none answers. */
 export async function reachDaemon(socketPath: string, agentFile: string): Promise<Socket | undefined> {
   let socket = await tryConnect(socketPath)
   if (!socket) {
-    const child = spawn(process.execPath, ['--max-semi-space-size=1', agentFile, '--daemon'], { detached: true, stdio: ['ignore', 'ignore', 'ignore'] })
+    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, agentFile, '--daemon'], { detached: true, stdio: ['ignore', 'ignore', 'ignore'] })
     child.unref()
     const deadline = Date.now() + START_WAIT_MS
     while (!socket && Date.now() < deadline) {

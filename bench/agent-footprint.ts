@@ -3,7 +3,7 @@
  * streams engine events, and while a host shell floods (`yes`, read as fast as it comes),
  * and its CPU at idle. For the x64 bundle on this machine's Node.js and the arm64 bundle on
  * Debian's arm64 Node.js under qemu-user, each installed as the installer lays it out and run
- * with --stdio against lab host h1's engine socket.
+ * with --stdio and the daemon's Node flags against lab host h1's engine socket.
  *
  *   npm run --silent build && npx tsx bench/agent-footprint.ts [x64] [arm64] [arm]
  *   (lab up; as root, since the ARM Node is prepared with apt-get: tests/lab/arm-node.sh)
@@ -15,6 +15,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { Duplex } from 'node:stream'
+import { DAEMON_NODE_FLAGS } from '../agent/daemon'
 import type { SessionInfo } from '../protocol/schema'
 import { Peer } from '../protocol/wire/peer'
 import { armNode, armNodeCommand, installAgentLike } from '../tests/lab/support/arm-host'
@@ -99,7 +100,8 @@ function startAgent(target: Target, installDir: string): ChildProcess {
   const debianArch = TARGETS[target].debianArch
   // the flood's shell is this machine's /bin/sh even for ARM: it only makes the bytes, and a
   // native `yes` pushes the emulated agent harder than an emulated one would
-  const [command, args] = debianArch ? armNodeCommand(armNode(debianArch), agent, '--stdio') : [process.execPath, [agent, '--stdio']]
+  const agentArgs = [...DAEMON_NODE_FLAGS, agent, '--stdio']
+  const [command, args] = debianArch ? armNodeCommand(armNode(debianArch), ...agentArgs) : [process.execPath, agentArgs]
   return spawn(command, args, { env, stdio: ['pipe', 'pipe', 'inherit'] })
 }
 

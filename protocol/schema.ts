@@ -10,7 +10,7 @@
  * - agentEvents: emitted by the agent; main re-emits them with `hostId` added.
  * - appEvents: what the renderer can subscribe to.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import type { MethodSpec } from './methods/common'
 import { hostIdSchema } from './methods/common'
 import { containerRunEvents, containerRunMethods } from './methods/container-run'

@@ -1,5 +1,5 @@
 /** Pieces every method table uses. Pure TypeScript (the renderer imports it). */
-import { z } from 'zod'
+import * as z from 'zod'
 
 export const PROTOCOL_VERSION = 1
 

@@ -1,5 +1,5 @@
 /** What containers.inspect answers: a readable summary of `docker inspect`, plus the raw JSON. */
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Engine times are ISO strings; the engine's zero time ("0001-01-01T00:00:00Z") becomes null. */
 const time = z.string().nullable()

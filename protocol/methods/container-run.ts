@@ -3,7 +3,7 @@
  * The spec keeps the CLI's own notations (ports, volumes, env lines, restart policy), each
  * checked here with a message that names the bad line, so nothing invalid reaches the engine.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { imageRefProblem, parseImageReference } from '../image-reference'
 import { method } from './common'
 import {

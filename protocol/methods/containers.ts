@@ -1,5 +1,5 @@
 /** Containers: their shapes, the agent's containers.* methods and container events. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { method } from './common'
 import { containerDetailsSchema } from './container-details'
 

@@ -1,5 +1,5 @@
 /** The agent itself and the host's engine: ping, engine facts, the event subscription. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { empty, method } from './common'
 
 export const engineInfoSchema = z.object({

@@ -1,5 +1,5 @@
 /** Hosts, served by main itself (not the agent): add, connect, trust a key. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { empty, errorValueSchema, hostIdSchema, method } from './common'
 
 export const hostStates = ['disconnected', 'connecting', 'installing', 'connected', 'error'] as const

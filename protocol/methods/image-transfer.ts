@@ -7,7 +7,7 @@
  * transferId of its choosing to match the `transfer.progress` events; main speaks the
  * agent's `transfer.*` methods, which the renderer never sees.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { hostIdSchema, method } from './common'
 import { commitChangeProblem, parseEnvLine } from './container-run-fields'
 import { imageRefSchema, pullIdSchema, tagReferenceSchema } from './images'

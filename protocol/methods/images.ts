@@ -1,5 +1,5 @@
 /** Images: their shapes, the agent's images.* methods and the pull progress event. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { imageRefProblem, parseImageReference } from '../image-reference'
 import { method, registryAuthConfigSchema } from './common'
 

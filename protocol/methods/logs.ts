@@ -3,7 +3,7 @@
  * logs.lines / logs.ended events). Lines travel as text split per line, each marked with
  * the stream it came from, so the renderer never has to demultiplex anything.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import type { MethodSpec } from './common'
 import { method } from './common'
 import { containerRefSchema } from './containers'

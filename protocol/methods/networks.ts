@@ -1,5 +1,5 @@
 /** Networks: their shapes and the agent's networks.* methods. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { containerRefSchema } from './containers'
 import { method } from './common'
 import { addressInCidr, cidrContains, cidrProblem, ipv4Problem, ipv4ToNumber, parseCidr } from './network-addresses'

@@ -3,7 +3,7 @@
  * keychain when the user saves them), are never logged, and go to the agent only inside the
  * one call that needs them, for the registry they belong to.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { hostIdSchema, method, registryAuthConfigSchema } from './common'
 import { pullIdSchema, tagReferenceSchema } from './images'
 

@@ -7,7 +7,7 @@
  * - each platform's manifest digest names that platform's image manifest;
  * - layer digests name the compressed layer blobs a manifest lists.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { method } from './common'
 import { platformSchema, pullReferenceSchema } from './images'
 

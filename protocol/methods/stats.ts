@@ -2,7 +2,7 @@
  * Live resource use of running containers, as `docker stats` shows it: one shared sampler per
  * agent emits `stats.sample` to every subscribed connection.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { empty, method } from './common'
 
 /** Where a container's figures came from: its cgroup files (cheap) or the engine's stats call. */

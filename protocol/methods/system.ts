@@ -1,5 +1,5 @@
 /** Disk use on a host (`docker system df -v`) and confirmed prunes of what can go. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { method } from './common'
 import { pruneOutcomeSchema } from './volumes'
 

@@ -8,7 +8,7 @@
  * and main -> renderer as `terminal.output` events that the renderer acknowledges once drawn,
  * so a flood never runs ahead of the screen.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { hostIdSchema, method } from './common'
 import { parseEnvLine } from './container-run-fields'
 import { containerRefSchema } from './containers'

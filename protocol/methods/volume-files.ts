@@ -6,7 +6,7 @@
  * Data moves in pieces (base64, at most TRANSFER_CHUNK_BYTES each) through a transfer id the
  * agent holds for a while, because one message between the window and main is at most 1 MiB.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { method } from './common'
 import { fileNameProblem, volumePathSegments } from './volume-file-paths'
 import { volumeNameSchema } from './volumes'

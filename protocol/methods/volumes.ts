@@ -1,5 +1,5 @@
 /** Volumes: their shapes, the agent's volumes.* methods, and a container's mounts. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { containerRefSchema } from './containers'
 import { method } from './common'
 import { labelsSchema } from './networks'

@@ -3,6 +3,6 @@
  * fast parsers; the page's CSP forbids eval, and even the caught probe is reported as a CSP
  * violation. jitless parsing is plenty fast for the renderer's payloads.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 
 z.config({ jitless: true })
