@@ -1,7 +1,7 @@
 /**
  * Installs the agent on a host over the SSH connection: detects the CPU architecture and
  * Node.js, uploads the bundle by SFTP into a per-version directory private to the user
- * (0700), checks its sha256 on the host, and starts it on an exec channel.
+ * (0700), checks its sha256 on the host, and reaches its daemon.
  * A host that already has this exact version is left alone: installing twice is a no-op.
  */
 import { readFile } from 'node:fs/promises'
@@ -39,6 +39,10 @@ export interface RemotePlatform {
   nodeArch: string
   nodeVersion: string
   home: string
+  /** The probe found this version's files in place, each with the expected sha256. */
+  installed?: boolean
+  /** The probe reached this version's daemon on its socket. */
+  daemonSocket?: string
 }
 
 /** Quotes a string for a POSIX shell command line. */
@@ -46,9 +50,30 @@ export function shQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`
 }
 
-export async function probeHost(conn: SshConnection): Promise<RemotePlatform> {
-  const result = await conn.exec(`uname -m; echo "$HOME"; node -e 'console.log(process.arch + " " + process.versions.node)'`)
-  const [machine = '', home = '', nodeLine = ''] = result.stdout.split('\n').map((l) => l.trim())
+/**
+ * Everything a connect needs to know, in one exec and one Node.js start (each costs a round
+ * trip and, on a Pi, a good part of a second): the platform, whether this version's files are
+ * in place with the right sha256, and whether its daemon answers. Written for any Node.js the
+ * host may have, so that an old one still reports its version rather than a syntax error.
+ */
+const PROBE_SCRIPT = `(function () {
+  var arch = process.arch, v = process.argv[1], want = JSON.parse(process.argv[2]);
+  console.log(arch + " " + process.versions.node);
+  var fs = require("fs"), crypto = require("crypto");
+  var dir = process.env.HOME + "/.berth/agent/" + v + "-linux-" + arch;
+  function sha(f) { try { return crypto.createHash("sha256").update(fs.readFileSync(f)).digest("hex") } catch (e) { return "missing" } }
+  var pty = want.pty[arch];
+  if (sha(dir + "/agent.cjs") !== want.agent || (pty && sha(dir + "/build/Release/pty.node") !== pty)) return console.log("install");
+  var socket = require("net").connect(dir + "/agent.sock");
+  socket.on("connect", function () { console.log("daemon " + dir + "/agent.sock"); socket.destroy() });
+  socket.on("error", function () { console.log("installed") });
+})()`
+
+export async function probeHost(conn: SshConnection, bundle?: AgentBundle): Promise<RemotePlatform> {
+  const want = bundle && JSON.stringify({ agent: bundle.sha256, pty: Object.fromEntries(Object.entries(bundle.pty).map(([a, p]) => [a, p.sha256])) })
+  const node = bundle ? `node -e ${shQuote(PROBE_SCRIPT)} ${shQuote(bundle.version)} ${shQuote(want!)}` : `node -e 'console.log(process.arch + " " + process.versions.node)'`
+  const result = await conn.exec(`uname -m; echo "$HOME"; ${node}`)
+  const [machine = '', home = '', nodeLine = '', installLine = ''] = result.stdout.split('\n').map((l) => l.trim())
   const [nodeArch, nodeVersion] = nodeLine.split(' ')
   if (!home.startsWith('/')) throw new BerthError('UNSUPPORTED', `could not find the home directory on the host (got "${home}")`)
   if (!nodeArch || !nodeVersion) {
@@ -67,7 +92,10 @@ export async function probeHost(conn: SshConnection): Promise<RemotePlatform> {
       { machine, nodeVersion },
     )
   }
-  return { machine, nodeArch, nodeVersion, home }
+  const platform: RemotePlatform = { machine, nodeArch, nodeVersion, home }
+  if (installLine === 'installed' || installLine.startsWith('daemon /')) platform.installed = true
+  if (installLine.startsWith('daemon /')) platform.daemonSocket = installLine.slice('daemon '.length)
+  return platform
 }
 
 export function agentInstallDir(platform: RemotePlatform, bundle: AgentBundle): string {
@@ -90,26 +118,36 @@ interface Upload {
   mode: number
 }
 
-async function upload(conn: SshConnection, item: Upload): Promise<void> {
-  const tmp = `${item.to}.upload-${process.pid}-${Date.now()}`
+/**
+ * Uploads files beside their destinations, checks every sha256 on the host, then moves them all
+ * into place: three round trips however many files, and nothing half-written is ever used.
+ */
+async function upload(conn: SshConnection, items: Upload[]): Promise<void> {
+  const tmp = (item: Upload) => `${item.to}.upload-${process.pid}-${Date.now()}`
+  const staged = items.map((item) => ({ ...item, tmp: tmp(item) }))
   const sftp = await conn.sftp()
   try {
-    const content = await readFile(item.from)
-    await new Promise<void>((resolve, reject) =>
-      sftp.writeFile(tmp, content, { mode: item.mode }, (err) =>
-        err ? reject(new BerthError('PERMISSION_DENIED', `could not upload ${tmp}: ${err.message}`)) : resolve(),
-      ),
-    )
+    for (const item of staged) {
+      const content = await readFile(item.from)
+      await new Promise<void>((resolve, reject) =>
+        sftp.writeFile(item.tmp, content, { mode: item.mode }, (err) =>
+          err ? reject(new BerthError('PERMISSION_DENIED', `could not upload ${item.tmp}: ${err.message}`)) : resolve(),
+        ),
+      )
+    }
   } finally {
     sftp.end()
   }
-  const [uploadedSha] = await remoteSha256(conn, [tmp])
-  if (uploadedSha !== item.sha256) {
-    await conn.exec(`rm -f ${shQuote(tmp)}`)
-    throw new BerthError('INTERNAL', `${item.to} arrived damaged on the host (sha256 ${uploadedSha}, expected ${item.sha256})`)
+  const uploaded = await remoteSha256(conn, staged.map((item) => item.tmp))
+  const damaged = staged.findIndex((item, i) => uploaded[i] !== item.sha256)
+  if (damaged >= 0) {
+    await conn.exec(`rm -f ${staged.map((item) => shQuote(item.tmp)).join(' ')}`)
+    const item = staged[damaged]!
+    throw new BerthError('INTERNAL', `${item.to} arrived damaged on the host (sha256 ${uploaded[damaged]}, expected ${item.sha256})`)
   }
-  const mv = await conn.exec(`mv -f ${shQuote(tmp)} ${shQuote(item.to)}`)
-  if (mv.code !== 0) throw new BerthError('PERMISSION_DENIED', `could not put ${item.to} in place: ${mv.stderr.trim()}`)
+  // in the order given: the caller puts the file that marks an install complete last
+  const mv = await conn.exec(staged.map((item) => `mv -f ${shQuote(item.tmp)} ${shQuote(item.to)}`).join(' && '))
+  if (mv.code !== 0) throw new BerthError('PERMISSION_DENIED', `could not put the agent in place: ${mv.stderr.trim()}`)
 }
 
 export interface InstallResult {
@@ -125,6 +163,7 @@ export async function installAgent(conn: SshConnection, bundle: AgentBundle, pla
   // node-pty's addon for this CPU, where the bundle loads it; without one, host shells say so
   const pty = bundle.pty[platform.nodeArch]
   if (pty) items.push({ from: pty.file, to: `${dir}/build/Release/pty.node`, sha256: pty.sha256, mode: 0o600 })
+  if (platform.installed) return { path, uploaded: false }
   const present = await remoteSha256(conn, items.map((i) => i.to))
   const missing = items.filter((item, i) => present[i] !== item.sha256)
   if (missing.length === 0) return { path, uploaded: false }
@@ -135,7 +174,7 @@ export async function installAgent(conn: SshConnection, bundle: AgentBundle, pla
   )
   if (mk.code !== 0) throw new BerthError('PERMISSION_DENIED', `could not create ${dir} on the host: ${mk.stderr.trim()}`)
   // the agent last: its presence is what marks an install complete
-  for (const item of missing.reverse()) await upload(conn, item)
+  await upload(conn, missing.reverse())
   return { path, uploaded: true }
 }
 
@@ -155,7 +194,21 @@ export async function removeOtherAgentVersions(conn: SshConnection, platform: Re
  * socket itself (no process of ours per connection). Where the server refuses to forward a
  * socket (AllowStreamLocalForwarding no), a small bridge process joins an exec channel to it.
  */
-export async function startRemoteAgent(conn: SshConnection, path: string): Promise<{ transport: Duplex; stderr: () => string }> {
+export async function startRemoteAgent(
+  conn: SshConnection,
+  path: string,
+  /** The daemon's socket when the probe found it answering: no process to start. */
+  daemonSocket?: string,
+): Promise<{ transport: Duplex; stderr: () => string }> {
+  if (daemonSocket) {
+    try {
+      return { transport: await conn.openUnixSocket(daemonSocket), stderr: () => '' }
+    } catch {
+      // refused by the server's configuration (or the daemon just ended idle): the bridge
+      // reaches it, starting it again if need be
+      return bridge(conn, path, '')
+    }
+  }
   const started = await conn.exec(`node ${shQuote(path)} --ensure-daemon`)
   const socketPath = started.stdout.trim().split('\n').pop() ?? ''
   if (started.code === 0 && socketPath.startsWith('/')) {
@@ -165,8 +218,12 @@ export async function startRemoteAgent(conn: SshConnection, path: string): Promi
       // refused by the server's configuration: the bridge below still works
     }
   }
+  return bridge(conn, path, started.stderr)
+}
+
+async function bridge(conn: SshConnection, path: string, earlierStderr: string): Promise<{ transport: Duplex; stderr: () => string }> {
   const channel = await conn.execChannel(`exec node ${shQuote(path)} --connect`)
-  let stderr = started.stderr
+  let stderr = earlierStderr
   channel.stderr.on('data', (d: Buffer) => {
     // keep only the tail: enough to explain a crash, bounded in memory
     stderr = (stderr + d.toString('utf8')).slice(-4096)

@@ -43,7 +43,7 @@ const RETRYABLE = new Set(['UNREACHABLE', 'TIMEOUT'])
 const FALLBACK_CODES = new Set(['UNSUPPORTED', 'PERMISSION_DENIED', 'INTERNAL'])
 
 /** Node's names for CPUs, in Docker's words (used when the engine cannot be asked). */
-const NODE_TO_DOCKER_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'armv7', ia32: '386' }
+const NODE_TO_DOCKER_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'armv7', ia32: '386', ppc64: 'ppc64le' }
 
 export class HostSession {
   private view: HostView
@@ -201,13 +201,13 @@ export class HostSession {
     const bundle = await loadAgentBundle(this.deps.agentDir)
     this.update({ state: 'installing' })
     try {
-      const platform = await probeHost(ssh)
+      const platform = await probeHost(ssh, bundle)
       this.update({ arch: NODE_TO_DOCKER_ARCH[platform.nodeArch] ?? platform.nodeArch })
-      const { path } = await installAgent(ssh, bundle, platform)
-      // older versions are of no use once this one is in place
-      removeOtherAgentVersions(ssh, platform, bundle).catch(() => {})
+      const { path, uploaded } = await installAgent(ssh, bundle, platform)
+      // older versions are of no use once this one is in place (done when it was put there)
+      if (uploaded) removeOtherAgentVersions(ssh, platform, bundle).catch(() => {})
       this.update({ mode: 'agent', notice: undefined })
-      return { ...(await startRemoteAgent(ssh, path)), bundle }
+      return { ...(await startRemoteAgent(ssh, path, platform.daemonSocket)), bundle }
     } catch (err) {
       // the host cannot run the agent: work through its docker CLI instead, and say why
       const error = toErrorValue(err)
