@@ -20,6 +20,7 @@ import { ImageBuilds } from './image-build'
 import { ImageTransfers } from './image-transfers'
 import { RegistryLogins } from './registry-logins'
 import { Terminals } from './terminals'
+import { type ClientId, DEFAULT_CLIENT, StatsSubscriptions } from './stats-subscriptions'
 import { berthKnownHostsFile, userKnownHostsFile } from './paths'
 
 export type Envelope = { ok: true; result: unknown } | { ok: false; error: BerthErrorValue }
@@ -57,6 +58,7 @@ export class BerthCore {
   private readonly terminals = new Terminals((hostId) => this.session(hostId), (event, payload) => this.events.emit('event', event, payload))
   private readonly transfers = new ImageTransfers((hostId) => this.session(hostId), (event, payload) => this.events.emit('event', event, payload))
   private readonly builds = new ImageBuilds((hostId) => this.session(hostId), (event, payload) => this.events.emit('event', event, payload))
+  private readonly stats = new StatsSubscriptions((hostId) => this.session(hostId))
 
   constructor(private readonly options: CoreOptions) {
     this.env = options.env ?? process.env
@@ -66,8 +68,13 @@ export class BerthCore {
     this.localHandlers = this.makeLocalHandlers()
     this.events.setMaxListeners(100)
     this.events.on('event', (event: string, payload: unknown) => {
-      if (event === 'host.stateChanged') this.terminals.hostChanged(payload as HostView)
-      else if (event === 'host.removed') this.terminals.hostRemoved((payload as { hostId: string }).hostId)
+      if (event === 'host.stateChanged') {
+        this.terminals.hostChanged(payload as HostView)
+        this.stats.hostChanged(payload as HostView)
+      } else if (event === 'host.removed') {
+        this.terminals.hostRemoved((payload as { hostId: string }).hostId)
+        this.stats.hostRemoved((payload as { hostId: string }).hostId)
+      }
     })
   }
 
@@ -88,25 +95,34 @@ export class BerthCore {
     return () => this.events.off('event', listener)
   }
 
-  async invoke(method: string, params: unknown): Promise<Envelope> {
+  /** `client` is the window or browser tab calling: what it subscribes to ends when it goes. */
+  async invoke(method: string, params: unknown, client: ClientId = DEFAULT_CLIENT): Promise<Envelope> {
     try {
-      return { ok: true, result: await this.dispatch(method, params) }
+      return { ok: true, result: await this.dispatch(method, params, client) }
     } catch (err) {
       return { ok: false, error: toErrorValue(err) }
     }
+  }
+
+  /** A window closed or reloaded, or a browser tab's WebSocket dropped. */
+  async clientGone(client: ClientId): Promise<void> {
+    await this.stats.clientGone(client)
   }
 
   async close(): Promise<void> {
     for (const session of this.sessions.values()) session.disconnect()
   }
 
-  private async dispatch(method: string, params: unknown): Promise<unknown> {
+  private async dispatch(method: string, params: unknown, client: ClientId): Promise<unknown> {
     if (isAgentMethod(method)) {
       const { hostId, ...rest } = (params ?? {}) as { hostId?: unknown }
       if (typeof hostId !== 'string') throw new BerthError('INVALID_INPUT', `${method} needs a hostId`)
       let agentParams = parseOrThrow(agentMethods[method].params, rest, `parameters for ${method}`)
       // a pull carries the login main keeps for that registry, and no other
       if (method === 'images.pull') agentParams = this.registries.pullParams(agentParams as z.output<(typeof agentMethods)['images.pull']['params']>)
+      // one agent subscription serves every window: counted per client here
+      if (method === 'stats.subscribe') return this.stats.subscribe(hostId, client, agentParams as { intervalMs?: number })
+      if (method === 'stats.unsubscribe') return this.stats.unsubscribe(hostId, client)
       return this.session(hostId).request(method, agentParams)
     }
     if (!isLocalMethod(method)) throw new BerthError('UNSUPPORTED', `there is no method ${method}`)

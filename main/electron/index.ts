@@ -11,6 +11,9 @@ const rendererUrl = process.env.ELECTRON_RENDERER_URL
 const rendererFile = join(__dirname, '../renderer/index.html')
 
 let window: BrowserWindow | undefined
+/** The core's name for the window's page: a new one per page load (a reload starts afresh). */
+let client = ''
+let pageLoads = 0
 
 /** Only our own page, in our own window's main frame, may call the core. */
 function trustedSender(frame: WebFrameMain | null): boolean {
@@ -58,12 +61,23 @@ void app.whenReady().then(async () => {
     }
     if (typeof method !== 'string') return { ok: false, error: { code: 'INVALID_INPUT', message: 'method must be a string' } }
     // the core validates params against the schema before anything runs
-    return core.invoke(method, params)
+    return core.invoke(method, params, client)
   })
   core.onEvent((event, payload) => window?.webContents.send('berth:event', event, payload))
 
+  // a page that reloads, crashes or closes leaves: its stats subscriptions end with it
+  const newPage = (): void => {
+    if (client) void core.clientGone(client)
+    client = `window-${++pageLoads}`
+  }
+  newPage()
   window = createWindow()
-  window.on('closed', () => (window = undefined))
+  window.webContents.on('did-start-loading', newPage)
+  window.webContents.on('render-process-gone', newPage)
+  window.on('closed', () => {
+    window = undefined
+    void core.clientGone(client)
+  })
   await core.start()
 
   app.on('window-all-closed', () => {

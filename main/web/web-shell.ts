@@ -82,9 +82,15 @@ export async function startWebShell(core: BerthCore, options: { staticDir: strin
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws))
   })
 
+  let sockets = 0
   function serveSocket(ws: WebSocket): void {
+    // each browser tab is one client of the core: what it subscribed to ends when it goes
+    const client = `web-${++sockets}`
     const off = core.onEvent((event, payload) => ws.send(JSON.stringify({ t: 'event', event, payload })))
-    ws.on('close', off)
+    ws.on('close', () => {
+      off()
+      void core.clientGone(client)
+    })
     ws.on('message', async (data, isBinary) => {
       let msg: { t?: unknown; id?: unknown; method?: unknown; params?: unknown }
       try {
@@ -96,7 +102,7 @@ export async function startWebShell(core: BerthCore, options: { staticDir: strin
       if (msg.t !== 'invoke' || typeof msg.id !== 'number' || typeof msg.method !== 'string') {
         return ws.send(JSON.stringify({ t: 'error', error: { code: 'PROTOCOL_ERROR', message: 'expected {t:"invoke", id, method, params}' } }))
       }
-      const envelope = await core.invoke(msg.method, msg.params)
+      const envelope = await core.invoke(msg.method, msg.params, client)
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'result', id: msg.id, ...envelope }))
     })
   }

@@ -7,10 +7,11 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { BerthCore } from '../../../main/core/core'
 
 type Handler = (event: unknown, ...args: unknown[]) => unknown
 const state = vi.hoisted(() => ({
-  windows: [] as Array<{ options: Record<string, any>; webContents: Record<string, any>; loaded?: string }>,
+  windows: [] as Array<{ options: Record<string, any>; webContents: Record<string, any>; loaded?: string; listeners: Map<string, () => void> }>,
   handlers: new Map<string, Handler>(),
   appListeners: new Map<string, (...args: unknown[]) => void>(),
   headerHook: undefined as undefined | ((d: unknown, cb: (r: unknown) => void) => void),
@@ -20,8 +21,10 @@ const state = vi.hoisted(() => ({
 vi.mock('electron', () => {
   class BrowserWindow {
     webContents: Record<string, any>
+    listeners = new Map<string, () => void>()
     constructor(public options: Record<string, any>) {
-      this.webContents = { mainFrame: { url: '' }, send: vi.fn() }
+      const pageListeners = new Map<string, () => void>()
+      this.webContents = { mainFrame: { url: '' }, send: vi.fn(), listeners: pageListeners, on: (n: string, fn: () => void) => pageListeners.set(n, fn) }
       state.windows.push(this as never)
     }
     loadFile(file: string) {
@@ -32,7 +35,9 @@ vi.mock('electron', () => {
     loadURL(url: string) {
       return this.loadFile(url)
     }
-    on() {}
+    on(name: string, fn: () => void) {
+      this.listeners.set(name, fn)
+    }
   }
   return {
     app: {
@@ -102,5 +107,21 @@ describe('the Electron shell', () => {
       ok: false,
       error: { code: 'INVALID_INPUT' },
     })
+  })
+
+  it('tells the core when its page reloads or the window closes, so the stats that page asked for end', async () => {
+    const gone = vi.spyOn(BerthCore.prototype, 'clientGone')
+    const invoke = vi.spyOn(BerthCore.prototype, 'invoke')
+    const win = state.windows[0]!
+    const handler = state.handlers.get('berth:invoke')!
+    await handler({ senderFrame: win.webContents.mainFrame }, 'hosts.list', {})
+    const first = invoke.mock.calls.at(-1)![2]
+    win.webContents.listeners.get('did-start-loading')!()
+    expect(gone).toHaveBeenLastCalledWith(first)
+    await handler({ senderFrame: win.webContents.mainFrame }, 'hosts.list', {})
+    const second = invoke.mock.calls.at(-1)![2]
+    expect(second).not.toBe(first)
+    win.listeners.get('closed')!()
+    expect(gone).toHaveBeenLastCalledWith(second)
   })
 })
