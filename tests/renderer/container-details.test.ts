@@ -70,7 +70,7 @@ describe('the container details panel', () => {
     const text = panel.text()
     for (const part of [
       'nginx:1.27', '/docker-entrypoint.sh', "nginx -g 'daemon off;'", 'on-failure (at most 3 retries), restarted 2 times',
-      'unhealthy, 4 checks failed in a row', 'curl: connection refused', 'volume web-data → /data (read-only)',
+      'unhealthy, 4 checks failed in a row', 'curl: connection refused',
       'backend: 172.18.0.5', '0.0.0.0:8080->80/tcp', 'GREETING=hello', 'tier=frontend',
     ]) {
       expect(text).toContain(part)
