@@ -13,6 +13,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import ssh2 from 'ssh2'
 import { BerthCore } from '../main/core/core'
 import type { TerminalInfo } from '../protocol/schema'
 
@@ -64,6 +65,27 @@ async function sshShell(): Promise<Shell> {
   ])
   const out = watchOutput((listener) => child.stdout!.on('data', (d: Buffer) => listener(d.toString('latin1'), d.length)))
   const shell: Shell = { ...out, write: (data) => child.stdin!.write(data), close: () => void child.kill() }
+  await settle(shell)
+  return shell
+}
+
+/**
+ * The same `docker exec -it` over a plain ssh2 exec with a PTY: what ssh2 itself costs beside
+ * OpenSSH's client, so the rest of Berth's figure is its own layers (core, agent, protocol).
+ */
+async function ssh2Shell(): Promise<Shell & { client: ssh2.Client }> {
+  const client = new ssh2.Client()
+  await new Promise<void>((resolve, reject) => {
+    client.once('ready', () => resolve()).once('error', reject)
+    client.connect({ host: host.address, port: 22, username: host.user, privateKey: readFileSync(lab.identityFile) })
+  })
+  client.setNoDelay(true)
+  const command = `DOCKER_HOST=${host.dockerHost} docker exec -it ${CONTAINER} sh`
+  const channel = await new Promise<ssh2.ClientChannel>((resolve, reject) =>
+    client.exec(command, { pty: { term: 'xterm', cols: 120, rows: 40 } }, (err, ch) => (err ? reject(err) : resolve(ch))),
+  )
+  const out = watchOutput((listener) => channel.on('data', (d: Buffer) => listener(d.toString('latin1'), d.length)))
+  const shell = { ...out, client, write: (data: string) => void channel.write(data), close: () => void client.end() }
   await settle(shell)
   return shell
 }
@@ -150,6 +172,9 @@ async function main(): Promise<void> {
   const berth = await berthShell(core, hostId)
   const sshEcho = await echoLatencies(ssh)
   const berthEcho = await echoLatencies(berth)
+  const floor = await ssh2Shell()
+  const floorEcho = await echoLatencies(floor)
+  floor.write('exit\r')
   const sshRate = await throughput(ssh)
   let mainPeak = 0
   let agentPeak = 0
@@ -161,6 +186,7 @@ async function main(): Promise<void> {
   ssh.write('exit\r')
   await new Promise((r) => setTimeout(r, 300))
   ssh.close()
+  floor.close()
   await berth.close()
   await core.close()
 
@@ -168,6 +194,7 @@ async function main(): Promise<void> {
   console.log(`terminal, exec into ${CONTAINER} on lab host ${host.name}; baseline: ssh -t ${host.name} docker exec -it ${CONTAINER} sh`)
   console.log(`  echo latency  ssh:   p50 ${ms(pct(sshEcho, 50))}, p95 ${ms(pct(sshEcho, 95))} (n=${sshEcho.length})`)
   console.log(`  echo latency  Berth: p50 ${ms(pct(berthEcho, 50))}, p95 ${ms(pct(berthEcho, 95))}`)
+  console.log(`  echo latency  ssh2 floor (plain ssh2 exec of the same docker exec -it): p50 ${ms(pct(floorEcho, 50))}, p95 ${ms(pct(floorEcho, 95))}`)
   const p50 = pct(berthEcho, 50) / pct(sshEcho, 50)
   const p95 = pct(berthEcho, 95) / pct(sshEcho, 95)
   console.log(`  ratio Berth/ssh: p50 ${p50.toFixed(2)}x, p95 ${p95.toFixed(2)}x (target within 1.2x: ${p50 <= 1.2 && p95 <= 1.2 ? 'met' : 'NOT met'})`)
