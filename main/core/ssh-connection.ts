@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream'
 import ssh2, { type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2'
 import { BerthError } from '../../protocol/errors'
 import { appendKnownHost, fingerprint, type HostKeyVerdict, knownKeyTypes, readKnownHostsFiles, verifyHostKey } from './known-hosts'
-import { authAttempts } from './ssh-auth'
+import { authAttempts, type KbdPrompt, keyboardInteractiveAnswers } from './ssh-auth'
 import { hostKeyFailure, networkError } from './ssh-failures'
 
 export interface SshTarget {
@@ -125,6 +125,8 @@ export class SshConnection {
     const tried: string[] = []
     let passwordWanted = false
     let passwordTried = false
+    /** A keyboard-interactive prompt that was not a password prompt. */
+    let unanswered: string | undefined
     let hostKeyError: BerthError | undefined
 
     const hostVerifier = (key: Buffer, verify: (ok: boolean) => void): void => {
@@ -174,9 +176,12 @@ export class SshConnection {
         passwordTried = true
         if (offered.includes('keyboard-interactive')) {
           tried.push('keyboard-interactive')
-          // every prompt gets the password: the usual single "Password:" prompt
-          const prompt = (_n: string, _i: string, _l: string, prompts: unknown[], finish: (a: string[]) => void) =>
-            finish(prompts.map(() => password))
+          // the usual single "Password:" prompt gets the password; anything else is not answered
+          const prompt = (_n: string, _i: string, _l: string, prompts: KbdPrompt[], finish: (a: string[]) => void) => {
+            const reply = keyboardInteractiveAnswers(prompts, password)
+            if ('unanswered' in reply) unanswered = reply.unanswered
+            finish('answers' in reply ? reply.answers : [])
+          }
           return next({ type: 'keyboard-interactive', username: user, prompt })
         }
         tried.push('password')
@@ -191,11 +196,12 @@ export class SshConnection {
         if (err.level === 'client-authentication') {
           const parts = [tried.length ? `tried ${tried.join(', ')}` : 'no usable key or agent was found']
           if (skipped.length) parts.push(`skipped ${skipped.join(', ')}`)
+          if (unanswered) parts.push(`the server asked "${unanswered}", which Berth can only answer with a password`)
           const detail = locked[0]
             ? { tried, skipped, needsPassphrase: locked[0] }
             : passwordWanted
               ? { tried, skipped, needsPassword: true }
-              : { tried, skipped, passwordRefused: passwordTried }
+              : { tried, skipped, passwordRefused: passwordTried && !unanswered }
           return reject(new BerthError('AUTH_FAILED', `${where} refused authentication: ${parts.join('; ')}`, detail))
         }
         if (err.level === 'client-timeout') return reject(new BerthError('TIMEOUT', `${where} did not complete the SSH handshake in time`))
