@@ -54,11 +54,12 @@ const text = result.outputFiles[0].text
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const sha = (data) => createHash('sha256').update(data).digest('hex')
 
-// The ARM addons (Raspberry Pis) are cross-built here when Debian's cross compilers are present
+// The addons are built here (cross-built for ARM: Raspberry Pis) when the compilers are present
 // and a build is missing, older than the installed node-pty or build-pty.sh, or from another
-// node-pty version; without the compilers the agent still builds, and ARM hosts get exec and
-// attach but no host shell.
+// node-pty version; without the compilers the agent still builds, and those hosts get exec and
+// attach but no host shell (x64 falls back to npm's own build, which needs glibc 2.34).
 const crossCompilers = {
+  x64: { cxx: 'x86_64-linux-gnu-g++', debianPackage: 'g++' },
   arm64: { cxx: 'aarch64-linux-gnu-g++', debianPackage: 'g++-aarch64-linux-gnu' },
   arm: { cxx: 'arm-linux-gnueabihf-g++', debianPackage: 'g++-arm-linux-gnueabihf' },
 }

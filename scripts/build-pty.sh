@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Cross-compiles node-pty's native addon for the ARM CPUs Raspberry Pis run: linux-arm64
-# (64-bit OS) and linux-arm (32-bit OS, armv7 hard-float as Debian's armhf), into
+# (64-bit OS) and linux-arm (32-bit OS, armv7 hard-float as Debian's armhf), and builds
+# linux-x64 the same way (npm's own build links this machine's newer glibc), into
 # build/pty/linux-<arch>/pty.node, where scripts/build-agent.mjs picks them up for the agent's
 # manifest. node-pty 1.1 uses Node-API, so one build per CPU serves every Node.js version.
 #
 # Offline: node-gyp gets this machine's Node headers (--nodedir) instead of downloading them.
 # The build runs in a temporary copy, so node_modules/node-pty/build (this machine's own x64
 # addon, which the local agent loads) is never touched.
-# Needs Debian's cross compilers: g++-aarch64-linux-gnu and g++-arm-linux-gnueabihf.
+# Needs Debian's cross compilers: g++-aarch64-linux-gnu and g++-arm-linux-gnueabihf (and g++
+# for x64 on an x64 machine).
 #
-#   Usage: bash scripts/build-pty.sh [arm64] [arm]     (both when none is named)
+#   Usage: bash scripts/build-pty.sh [x64] [arm64] [arm]     (the ARM ones when none is named)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,18 +28,18 @@ NODE_DIR=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
 }
 
 # Node's arch name -> compiler triplet, Debian package, ELF header, extra compiler flags
-triplet() { case $1 in arm64) echo aarch64-linux-gnu ;; arm) echo arm-linux-gnueabihf ;; esac; }
-package() { echo "g++-$(triplet "$1")"; }
+triplet() { case $1 in x64) echo x86_64-linux-gnu ;; arm64) echo aarch64-linux-gnu ;; arm) echo arm-linux-gnueabihf ;; esac; }
+package() { case $1 in x64) echo g++ ;; *) echo "g++-$(triplet "$1")" ;; esac; }
 # readelf -h's Class and Machine (readelf comes with the compilers; `file` may not be installed)
-elf_header() { case $1 in arm64) echo 'ELF64 AArch64' ;; arm) echo 'ELF32 ARM' ;; esac; }
+elf_header() { case $1 in x64) echo 'ELF64 Advanced' ;; arm64) echo 'ELF64 AArch64' ;; arm) echo 'ELF32 ARM' ;; esac; }
 # armv7 as Debian's armhf and Raspberry Pi OS (32-bit) build it: runs on a Pi 2 and every later Pi
 cpu_flags() { case $1 in arm) echo '-march=armv7-a -mfpu=vfpv3-d16 -mfloat-abi=hard' ;; *) echo '' ;; esac; }
 # glibc's first version on that CPU: see compat_header
-glibc_base() { case $1 in arm64) echo GLIBC_2.17 ;; arm) echo GLIBC_2.4 ;; esac; }
+glibc_base() { case $1 in x64) echo GLIBC_2.2.5 ;; arm64) echo GLIBC_2.17 ;; arm) echo GLIBC_2.4 ;; esac; }
 
 # The newest glibc a build may need: 2.28, Debian 10 and Raspberry Pi OS "Buster". Linked as is
 # against this machine's glibc 2.36, the addon would need 2.34 (forkpty and openpty moved into
-# libc) and so fail to load on Pi OS "Bullseye" (2.31) and Ubuntu 20.04.
+# libc) and so fail to load on Pi OS "Bullseye" (2.31), Debian 11 and Ubuntu 20.04.
 GLIBC_FLOOR=2.28
 # Binds those calls to their first versions, which every glibc still exports: newer ones from
 # libc itself, older ones from libutil and libpthread. Those two are named outright (see
@@ -51,7 +53,7 @@ compat_header() {
 archs=("$@")
 ((${#archs[@]})) || archs=(arm64 arm)
 for arch in "${archs[@]}"; do
-  [[ -n $(triplet "$arch") ]] || { echo "build-pty.sh: unknown CPU '$arch' (known: arm64, arm)" >&2; exit 1; }
+  [[ -n $(triplet "$arch") ]] || { echo "build-pty.sh: unknown CPU '$arch' (known: x64, arm64, arm)" >&2; exit 1; }
   command -v "$(triplet "$arch")-g++" >/dev/null || {
     echo "build-pty.sh: $(triplet "$arch")-g++ is missing (apt-get install $(package "$arch"))" >&2
     exit 1
