@@ -9,7 +9,8 @@
  *   (lab up; as root, since the ARM Node is prepared with apt-get: tests/lab/arm-node.sh)
  *
  * Under qemu the RSS is the emulator's process: it includes qemu's translated-code cache on
- * top of what Node itself uses, so it overstates a real Pi's figure.
+ * top of what Node itself uses, so it overstates a real Pi's figure; the 60 MB target is judged
+ * on the native run, and each column also shows what the agent adds over bare Node.js there.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
@@ -46,6 +47,7 @@ type Target = keyof typeof TARGETS
 
 interface Figures {
   version: string
+  emulated: boolean
   bareNodeRssMb: number
   idleRssMb: number
   idleCpuPercent: number
@@ -157,7 +159,7 @@ async function measure(target: Target): Promise<Figures> {
     await peer.request('session.close', { sessionId: opened.sessionId }, slow)
 
     await sleep(SETTLE_S * 1000)
-    return { version, bareNodeRssMb: await bareNodeRssMb(target), idleRssMb, idleCpuPercent, eventsRssMb, events, floodRssMb, floodMbPerS, afterRssMb: rssMb(pid) }
+    return { version, emulated: TARGETS[target].debianArch !== undefined, bareNodeRssMb: await bareNodeRssMb(target), idleRssMb, idleCpuPercent, eventsRssMb, events, floodRssMb, floodMbPerS, afterRssMb: rssMb(pid) }
   } finally {
     try {
       docker('rm', '-f', container)
@@ -181,7 +183,8 @@ function report(results: [Target, Figures][]): void {
     [`RSS terminal flood (${LOAD_PHASE_S} s)`, (f) => mb(f.floodRssMb)],
     ['  flood read', (f) => `${f.floodMbPerS.toFixed(1)} MB/s`],
     ['RSS after, settled', (f) => mb(f.afterRssMb)],
-    [`idle target (< ${IDLE_RSS_TARGET_MB} MB)`, (f) => (f.idleRssMb < IDLE_RSS_TARGET_MB ? 'met' : 'MISSED')],
+    ['  the agent over bare Node.js', (f) => mb(f.idleRssMb - f.bareNodeRssMb)],
+    [`idle target (< ${IDLE_RSS_TARGET_MB} MB)`, (f) => (f.emulated ? 'n/a (qemu)' : f.idleRssMb < IDLE_RSS_TARGET_MB ? 'met' : 'MISSED')],
   ]
   const width = 34
   const col = 20
@@ -201,7 +204,8 @@ async function main(): Promise<void> {
     results.push([target, await measure(target)])
   }
   report(results)
-  if (results.some(([, f]) => f.idleRssMb >= IDLE_RSS_TARGET_MB)) process.exitCode = 1
+  // judged natively only: under qemu the RSS is the emulator's, translated code included
+  if (results.some(([, f]) => !f.emulated && f.idleRssMb >= IDLE_RSS_TARGET_MB)) process.exitCode = 1
 }
 
 main().catch((err: Error) => {
