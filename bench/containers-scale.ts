@@ -26,7 +26,7 @@ import { call, connectLabHost, startCore } from '../tests/lab/support/core'
 import { labHost, readLab } from '../tests/lab/support/lab'
 import { startWebApp, type WebApp } from '../tests/lab/support/web-app'
 import { agentDaemonPid, eachLimited, findProcess, Fleet, peakRssMb, percentile, rssMb, scaleName, sleep, timed } from './scale-fleet'
-import { connectInWindow, LONG_FRAME_MS, pageFigures, reopenContainersView, SCROLL_STEPS, scrollThrough, stateChanges } from './scale-window'
+import { connectInWindow, LONG_FRAME_MS, pageFigures, reopenContainersView, SCROLL_STEPS, scrollThrough, stateChanges, WHEEL_TICKS, wheelScroll } from './scale-window'
 
 const CONTAINERS = Number(process.env.CONTAINERS ?? 5_000)
 /** Containers started then stopped for the event burst. */
@@ -160,6 +160,10 @@ async function windowPhase(): Promise<void> {
     line(`  long frames (> ${LONG_FRAME_MS} ms)`, `${scroll.long} of ${scroll.frames.length}`)
     line('  page main-thread busy per jump', ms(scroll.busyPerStepMs))
     line('  container rows in the DOM, at most', `${scroll.maxRowsInDom} (last row drawn: ${scroll.lastRow})`)
+    const wheel = await wheelScroll(page)
+    line(`scroll with the mouse wheel (${WHEEL_TICKS} ticks)`, `frames p50 ${ms(wheel.p50)}, p95 ${ms(wheel.p95)}, max ${ms(wheel.max)}`)
+    line(`  long frames (> ${LONG_FRAME_MS} ms)`, `${wheel.long} of ${wheel.frames.length}`)
+    line('  distance scrolled', `${Math.round(wheel.scrolledPx)} px`)
     const after = await pageFigures(page, cdp)
     line('page JS heap used, before / after scrolling', `${mb(before.heapUsedMb)} / ${mb(after.heapUsedMb)} (of ${mb(after.heapTotalMb)})`)
     line('page DOM nodes, before / after scrolling', `${before.domNodes} / ${after.domNodes}`)

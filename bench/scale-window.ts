@@ -8,6 +8,10 @@ import type { Lab, LabHost } from '../tests/lab/support/lab'
 import type { Fleet } from './scale-fleet'
 import { percentile, timed } from './scale-fleet'
 
+/** Mouse-wheel ticks of WHEEL_TICK_PX, WHEEL_GAP_MS apart: a user scrolling briskly with the wheel. */
+export const WHEEL_TICKS = 120
+const WHEEL_TICK_PX = 100
+const WHEEL_GAP_MS = 16
 /** Scroll steps from the top of the list to its bottom, one animation frame each. */
 export const SCROLL_STEPS = Number(process.env.SCROLL_STEPS ?? 60)
 /** A frame longer than this is one a user sees as a stutter. */
@@ -32,6 +36,8 @@ interface PageGlobals {
   requestAnimationFrame(callback: (time: number) => void): number
   /** When the page drew the state a state-change round waits for (Date.now()). */
   seenAt?: number
+  /** Animation frame times recorded while the wheel scrolls; recording stops when set to null. */
+  wheelFrames?: number[] | null
 }
 
 const CONNECT_TIMEOUT_MS = 60_000
@@ -191,4 +197,34 @@ export async function stateChanges(page: Page, fleet: Fleet, name: string, round
     }
   }
   return figures
+}
+
+/**
+ * Scrolls with the mouse wheel, as a user does (a few rows per tick, not the whole view per
+ * frame as the jumps above): frame times recorded in the page while the ticks come.
+ */
+export async function wheelScroll(page: Page): Promise<Pick<ScrollFigures, 'frames' | 'p50' | 'p95' | 'max' | 'long'> & { scrolledPx: number }> {
+  const box = page.locator('.table-wrap')
+  await box.evaluate((el) => (el.scrollTop = 0))
+  const area = (await box.boundingBox())!
+  await page.mouse.move(area.x + area.width / 2, area.y + area.height / 2)
+  // a string, not a function: tsx would wrap the recursive callback in a __name() the page lacks
+  await page.evaluate(`(() => {
+    window.wheelFrames = []
+    const record = (t) => { if (!window.wheelFrames) return; window.wheelFrames.push(t); requestAnimationFrame(record) }
+    requestAnimationFrame(record)
+  })()`)
+  for (let i = 0; i < WHEEL_TICKS; i++) {
+    await page.mouse.wheel(0, WHEEL_TICK_PX)
+    await new Promise((resolve) => setTimeout(resolve, WHEEL_GAP_MS))
+  }
+  const stamps = await page.evaluate(() => {
+    const g = globalThis as unknown as PageGlobals
+    const recorded = g.wheelFrames ?? []
+    g.wheelFrames = null
+    return recorded
+  })
+  const frames = stamps.slice(1).map((t, i) => t - stamps[i]!)
+  const scrolledPx = await box.evaluate((el) => el.scrollTop)
+  return { scrolledPx, frames, p50: percentile(frames, 50), p95: percentile(frames, 95), max: Math.max(...frames), long: frames.filter((f) => f > LONG_FRAME_MS).length }
 }
