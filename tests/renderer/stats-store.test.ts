@@ -40,6 +40,18 @@ describe('stats store', () => {
     expect(fake.calls('stats.unsubscribe')).toEqual([{ hostId: 'h1' }])
   })
 
+  it('unsubscribes even when the host is away, so main does not subscribe this window again on return', async () => {
+    const stats = useStatsStore()
+    const hosts = useHostsStore()
+    const release = stats.watchHost('h1')
+    await flushPromises()
+    hostState = 'disconnected'
+    await hosts.load()
+    await flushPromises()
+    release()
+    expect(fake.calls('stats.unsubscribe')).toEqual([{ hostId: 'h1' }])
+  })
+
   it('keeps the latest sample per host and a few minutes of each container’s CPU and memory', async () => {
     const stats = useStatsStore()
     stats.watchHost('h1')

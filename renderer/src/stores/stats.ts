@@ -91,7 +91,9 @@ export const useStatsStore = defineStore('stats', () => {
       const left = (watchers.get(hostId) ?? 1) - 1
       if (left > 0) return void watchers.set(hostId, left)
       watchers.delete(hostId)
-      if (subscribed.has(hostId) && connected(hostId)) void api.invoke('stats.unsubscribe', { hostId }).catch(() => {})
+      // said even while the host is away: main counts this window as subscribed until told (or
+      // until the window goes), and would take the subscription up again when the host returns
+      void api.invoke('stats.unsubscribe', { hostId }).catch(() => {})
       forget(hostId)
     }
   }
