@@ -20,6 +20,7 @@ import { DAEMON_NODE_FLAGS } from '../agent/daemon'
 import type { SessionInfo } from '../protocol/schema'
 import { Peer } from '../protocol/wire/peer'
 import { armNode, armNodeCommand, installAgentLike } from '../tests/lab/support/arm-host'
+import { peakRssMb, rssMb, sleep } from './measure'
 
 const IDLE_RSS_TARGET_MB = 60
 const IDLE_CPU_WINDOW_S = 20
@@ -36,7 +37,6 @@ const lab = JSON.parse(readFileSync('/run/berth-lab/lab.json', 'utf8')) as { hos
 const dockerHost = lab.hosts.find((h) => h.name === 'h1')!.dockerHost
 const docker = (...args: string[]): string =>
   execFileSync('/usr/bin/docker', ['-H', dockerHost, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 const TARGETS = {
   x64: { label: 'x64, native', debianArch: undefined },
@@ -58,11 +58,6 @@ interface Figures {
   afterRssMb: number
 }
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024
-}
-
 function cpuTicks(pid: number): number {
   // fields after the command name, which is in parentheses and may hold spaces
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
@@ -70,16 +65,7 @@ function cpuTicks(pid: number): number {
 }
 
 /** The highest RSS seen while `work` runs, sampled every SAMPLE_MS. */
-async function peakRss(pid: number, work: () => Promise<void>): Promise<number> {
-  let peak = rssMb(pid)
-  const timer = setInterval(() => (peak = Math.max(peak, rssMb(pid))), SAMPLE_MS)
-  try {
-    await work()
-  } finally {
-    clearInterval(timer)
-  }
-  return Math.max(peak, rssMb(pid))
-}
+const peakRss = async (pid: number, work: () => Promise<void>): Promise<number> => (await peakRssMb(pid, work, SAMPLE_MS)).peak
 
 /** The same Node.js doing nothing: the floor under the agent's figures (qemu's share included). */
 async function bareNodeRssMb(target: Target): Promise<number> {

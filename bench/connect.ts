@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { BerthCore } from '../main/core/core'
+import { percentile, timed } from './measure'
 
 const FIRST_INSTALL_ROUNDS = Number(process.env.FIRST_ROUNDS ?? 3)
 const CONNECT_ROUNDS = Number(process.env.CONNECT_ROUNDS ?? 10)
@@ -49,12 +50,6 @@ mkdirSync(join(home, 'bin'))
 writeFileSync(join(home, 'bin/ssh'), `#!/bin/sh\nexec /usr/bin/ssh -F ${join(home, '.ssh/config')} "$@"\n`, { mode: 0o755 })
 const cliEnv = { PATH: `${join(home, 'bin')}:${process.env.PATH}`, HOME: home }
 
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const started = process.hrtime.bigint()
-  await work()
-  return Number(process.hrtime.bigint() - started) / 1e6
-}
-
 async function rounds(n: number, work: () => Promise<unknown>, before?: () => Promise<unknown>): Promise<number[]> {
   const times: number[] = []
   for (let i = 0; i < n; i++) {
@@ -74,7 +69,6 @@ function removeInstalledAgent(): void {
   rmSync(`/home/${host.user}/.berth/agent`, { recursive: true, force: true })
 }
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
 const ms = (x: number) => `${x.toFixed(1)} ms`.padStart(10)
 
 async function main(): Promise<void> {
@@ -109,14 +103,14 @@ async function main(): Promise<void> {
     const count = ((await invoke(core, 'containers.list', { hostId })) as unknown[]).length
 
     console.log(`\nconnecting to lab host ${host.name} (${host.user}@${host.address}), ${count} containers; p50 / p95`)
-    const row = (name: string, xs: number[]) => console.log(`  ${name.padEnd(52)}${ms(pct(xs, 50))}${ms(pct(xs, 95))}   n=${xs.length}`)
+    const row = (name: string, xs: number[]) => console.log(`  ${name.padEnd(52)}${ms(percentile(xs, 50))}${ms(percentile(xs, 95))}   n=${xs.length}`)
     row('Berth: Connect -> first list, first install', first)
     row('Berth: Connect -> first list, warm agent', warm)
     row('ssh host docker ps (new connection each)', sshTimes)
-    console.log(`  ratio warm connect / ssh docker ps: ${(pct(warm, 50) / pct(sshTimes, 50)).toFixed(2)}x (p50)`)
+    console.log(`  ratio warm connect / ssh docker ps: ${(percentile(warm, 50) / percentile(sshTimes, 50)).toFixed(2)}x (p50)`)
     row('Berth: containers.list on a warm connection', lists)
     row('docker -H ssh://host ps', cliTimes)
-    const speedup = pct(cliTimes, 50) / pct(lists, 50)
+    const speedup = percentile(cliTimes, 50) / percentile(lists, 50)
     console.log(`  warm list is ${speedup.toFixed(0)}x faster than docker -H ssh:// (p50; target at least ${WARM_LIST_TARGET}x: ${speedup >= WARM_LIST_TARGET ? 'met' : 'NOT met'})`)
     if (speedup < WARM_LIST_TARGET) process.exitCode = 1
   } finally {

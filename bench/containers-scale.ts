@@ -25,7 +25,8 @@ import { launchBrowser } from '../tests/lab/support/browser'
 import { call, connectLabHost, startCore } from '../tests/lab/support/core'
 import { labHost, readLab } from '../tests/lab/support/lab'
 import { startWebApp, type WebApp } from '../tests/lab/support/web-app'
-import { agentDaemonPid, eachLimited, findProcess, Fleet, peakRssMb, percentile, rssMb, scaleName, sleep, timed } from './scale-fleet'
+import { peakRssMb, percentile, rssMb, sleep, timed } from './measure'
+import { agentDaemonPid, eachLimited, findProcess, Fleet, scaleName } from './scale-fleet'
 import { connectInWindow, LONG_FRAME_MS, pageFigures, reopenContainersView, SCROLL_STEPS, scrollThrough, stateChanges, WHEEL_TICKS, wheelScroll } from './scale-window'
 
 const CONTAINERS = Number(process.env.CONTAINERS ?? 5_000)

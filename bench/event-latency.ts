@@ -14,6 +14,7 @@ import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BerthCore } from '../main/core/core'
 import type { ContainerChange } from '../protocol/schema'
+import { percentile } from './measure'
 
 const ROUNDS = Number(process.env.ROUNDS ?? 30)
 const labIndex = process.argv.indexOf('--lab')
@@ -44,7 +45,6 @@ async function setup(): Promise<{ core: BerthCore; hostId: string; dockerHost: s
   return { core, hostId, dockerHost: h.dockerHost, label: `lab host ${h.name} over SSH` }
 }
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
 
 async function main(): Promise<void> {
   const { core, dockerHost, label } = await setup()
@@ -97,12 +97,12 @@ async function main(): Promise<void> {
     if (coreTimes.has(key)) berth.push(coreTimes.get(key)! - t0)
     if (cliTimes.has(key)) baseline.push(cliTimes.get(key)! - t0)
   }
-  const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms (n=${xs.length})`
+  const fmt = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(1)} ms, p95 ${percentile(xs, 95).toFixed(1)} ms (n=${xs.length})`
   console.log(`event latency, engine event -> receiver, ${label}`)
   console.log(`  docker events (baseline): ${fmt(baseline)}`)
   console.log(`  Berth core:               ${fmt(berth)}`)
-  console.log(`  ratio Berth/baseline:     p50 ${(pct(berth, 50) / pct(baseline, 50)).toFixed(2)}x, p95 ${(pct(berth, 95) / pct(baseline, 95)).toFixed(2)}x`)
-  console.log(`  target: the window follows a docker stop within 1000 ms; Berth p95 is ${pct(berth, 95) < 1000 ? 'within' : 'OVER'} it`)
+  console.log(`  ratio Berth/baseline:     p50 ${(percentile(berth, 50) / percentile(baseline, 50)).toFixed(2)}x, p95 ${(percentile(berth, 95) / percentile(baseline, 95)).toFixed(2)}x`)
+  console.log(`  target: the window follows a docker stop within 1000 ms; Berth p95 is ${percentile(berth, 95) < 1000 ? 'within' : 'OVER'} it`)
   process.exit(0)
 }
 

@@ -72,11 +72,6 @@ export class Fleet {
   }
 }
 
-/** Resident memory of a process in MB, from /proc/<pid>/status VmRSS. */
-export function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024
-}
 
 /** The first process whose command line, owner and environment pass `test`. */
 export function findProcess(test: (args: string, uid: number, env: () => string) => boolean): number | undefined {
@@ -99,30 +94,4 @@ export async function agentDaemonPid(user: string): Promise<number> {
   const pid = findProcess((args, owner) => owner === uid && args.includes('agent.cjs') && args.includes('--daemon'))
   if (!pid) throw new Error(`no agent daemon runs as ${user}`)
   return pid
-}
-
-/** The highest RSS of `pid` seen while `work` runs, sampled every SAMPLE_MS. */
-export async function peakRssMb<T>(pid: number, work: () => Promise<T>): Promise<{ peak: number; result: T }> {
-  const SAMPLE_MS = 100
-  let peak = rssMb(pid)
-  const timer = setInterval(() => (peak = Math.max(peak, rssMb(pid))), SAMPLE_MS)
-  try {
-    const result = await work()
-    return { peak: Math.max(peak, rssMb(pid)), result }
-  } finally {
-    clearInterval(timer)
-  }
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-/** The value at percentile p (0-100) of xs. */
-export const percentile = (xs: readonly number[], p: number): number =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN
-
-/** How long `work` takes, in ms. */
-export async function timed(work: () => Promise<unknown>): Promise<number> {
-  const start = performance.now()
-  await work()
-  return performance.now() - start
 }

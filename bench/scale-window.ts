@@ -6,7 +6,7 @@
 import type { CDPSession, Page } from 'playwright-core'
 import type { Lab, LabHost } from '../tests/lab/support/lab'
 import type { Fleet } from './scale-fleet'
-import { percentile, timed } from './scale-fleet'
+import { percentile, timed } from './measure'
 
 /** Mouse-wheel ticks of WHEEL_TICK_PX, WHEEL_GAP_MS apart: a user scrolling briskly with the wheel. */
 export const WHEEL_TICKS = 120

@@ -25,6 +25,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { BerthCore } from '../main/core/core'
 import { DEFAULT_STATS_INTERVAL_MS, type StatsSample } from '../protocol/schema'
+import { sleep } from './measure'
 
 const CONTAINERS = Number(process.env.CONTAINERS ?? 50)
 const WINDOW_SECONDS = Number(process.env.WINDOW_SECONDS ?? 30)
@@ -76,7 +77,6 @@ function findProcess(test: (args: string, uid: number) => boolean): number | und
   return undefined
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 interface Measured {
   dockerd: number

@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import ssh2 from 'ssh2'
 import { BerthCore } from '../main/core/core'
 import type { TerminalInfo } from '../protocol/schema'
+import { percentile } from './measure'
 
 const ROUNDS = Number(process.env.ROUNDS ?? 200)
 const FLOOD_BYTES = Number(process.env.FLOOD_BYTES ?? 200_000_000)
@@ -155,7 +156,6 @@ async function throughput(shell: Shell, sample?: () => void): Promise<number> {
   return (shell.received() - before) / seconds / 1e6
 }
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-'))
@@ -192,11 +192,11 @@ async function main(): Promise<void> {
 
   const ms = (x: number) => `${x.toFixed(2)} ms`
   console.log(`terminal, exec into ${CONTAINER} on lab host ${host.name}; baseline: ssh -t ${host.name} docker exec -it ${CONTAINER} sh`)
-  console.log(`  echo latency  ssh:   p50 ${ms(pct(sshEcho, 50))}, p95 ${ms(pct(sshEcho, 95))} (n=${sshEcho.length})`)
-  console.log(`  echo latency  Berth: p50 ${ms(pct(berthEcho, 50))}, p95 ${ms(pct(berthEcho, 95))}`)
-  console.log(`  echo latency  ssh2 floor (plain ssh2 exec of the same docker exec -it): p50 ${ms(pct(floorEcho, 50))}, p95 ${ms(pct(floorEcho, 95))}`)
-  const p50 = pct(berthEcho, 50) / pct(sshEcho, 50)
-  const p95 = pct(berthEcho, 95) / pct(sshEcho, 95)
+  console.log(`  echo latency  ssh:   p50 ${ms(percentile(sshEcho, 50))}, p95 ${ms(percentile(sshEcho, 95))} (n=${sshEcho.length})`)
+  console.log(`  echo latency  Berth: p50 ${ms(percentile(berthEcho, 50))}, p95 ${ms(percentile(berthEcho, 95))}`)
+  console.log(`  echo latency  ssh2 floor (plain ssh2 exec of the same docker exec -it): p50 ${ms(percentile(floorEcho, 50))}, p95 ${ms(percentile(floorEcho, 95))}`)
+  const p50 = percentile(berthEcho, 50) / percentile(sshEcho, 50)
+  const p95 = percentile(berthEcho, 95) / percentile(sshEcho, 95)
   console.log(`  ratio Berth/ssh: p50 ${p50.toFixed(2)}x, p95 ${p95.toFixed(2)}x (target within 1.2x: ${p50 <= 1.2 && p95 <= 1.2 ? 'met' : 'NOT met'})`)
   console.log(`  throughput of ${FLOOD_BYTES / 1e6} MB  ssh: ${sshRate.toFixed(1)} MB/s, Berth: ${berthRate.toFixed(1)} MB/s`)
   console.log(`  ratio Berth/ssh: ${(berthRate / sshRate).toFixed(2)}x (target at least 0.7x: ${berthRate / sshRate >= 0.7 ? 'met' : 'NOT met'})`)

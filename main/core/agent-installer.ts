@@ -69,10 +69,9 @@ const PROBE_SCRIPT = `(function () {
   socket.on("error", function () { console.log("installed") });
 })()`
 
-export async function probeHost(conn: SshConnection, bundle?: AgentBundle): Promise<RemotePlatform> {
-  const want = bundle && JSON.stringify({ agent: bundle.sha256, pty: Object.fromEntries(Object.entries(bundle.pty).map(([a, p]) => [a, p.sha256])) })
-  const node = bundle ? `node -e ${shQuote(PROBE_SCRIPT)} ${shQuote(bundle.version)} ${shQuote(want!)}` : `node -e 'console.log(process.arch + " " + process.versions.node)'`
-  const result = await conn.exec(`uname -m; echo "$HOME"; ${node}`)
+export async function probeHost(conn: SshConnection, bundle: AgentBundle): Promise<RemotePlatform> {
+  const want = JSON.stringify({ agent: bundle.sha256, pty: Object.fromEntries(Object.entries(bundle.pty).map(([a, p]) => [a, p.sha256])) })
+  const result = await conn.exec(`uname -m; echo "$HOME"; node -e ${shQuote(PROBE_SCRIPT)} ${shQuote(bundle.version)} ${shQuote(want)}`)
   const [machine = '', home = '', nodeLine = '', installLine = ''] = result.stdout.split('\n').map((l) => l.trim())
   const [nodeArch, nodeVersion] = nodeLine.split(' ')
   if (!home.startsWith('/')) throw new BerthError('UNSUPPORTED', `could not find the home directory on the host (got "${home}")`)
