@@ -100,8 +100,9 @@ async function berthShell(core: BerthCore, hostId: string): Promise<Shell> {
       const p = payload as { terminalId: string; data: string; bytes: number }
       if (event !== 'terminal.output' || p.terminalId !== terminalId) return
       listener(p.data, p.bytes)
-      // a window that keeps up: it acknowledges what it has drawn at once
-      void core.invoke('terminals.ack', { hostId, terminalId, bytes: p.bytes })
+      // a window that keeps up: it acknowledges what it has drawn at once, which is after the
+      // output has reached it (a microtask later), not before the echo counts as arrived
+      queueMicrotask(() => void core.invoke('terminals.ack', { hostId, terminalId, bytes: p.bytes }))
     }),
   )
   const shell: Shell = {
@@ -119,18 +120,27 @@ async function settle(shell: Shell): Promise<void> {
   await ready
 }
 
-async function echoLatencies(shell: Shell): Promise<number[]> {
-  const times: number[] = []
+/**
+ * Echo latency of each shell, typed key by key in turn (the order rotating every round), so
+ * that a burst of load on the machine (2 cores here, shared with other work) falls on every
+ * shell alike instead of on whichever happened to be measured at that moment.
+ */
+async function echoLatencies(shells: Shell[]): Promise<number[][]> {
+  const times: number[][] = shells.map(() => [])
   for (let i = 0; i < ROUNDS; i++) {
     const key = String.fromCharCode(97 + (i % 26))
-    const echoed = shell.waitFor(key)
-    const started = process.hrtime.bigint()
-    shell.write(key)
-    await echoed
-    times.push(Number(process.hrtime.bigint() - started) / 1e6)
-    if (i % 20 === 19) shell.write('\x15') // Ctrl-U: clear the line now and then
+    for (let j = 0; j < shells.length; j++) {
+      const at = (i + j) % shells.length
+      const shell = shells[at]!
+      const echoed = shell.waitFor(key)
+      const started = process.hrtime.bigint()
+      shell.write(key)
+      await echoed
+      times[at]!.push(Number(process.hrtime.bigint() - started) / 1e6)
+      if (i % 20 === 19) shell.write('\x15') // Ctrl-U: clear the line now and then
+    }
   }
-  shell.write('\x15')
+  for (const shell of shells) shell.write('\x15')
   return times
 }
 
@@ -170,10 +180,8 @@ async function main(): Promise<void> {
 
   const ssh = await sshShell()
   const berth = await berthShell(core, hostId)
-  const sshEcho = await echoLatencies(ssh)
-  const berthEcho = await echoLatencies(berth)
   const floor = await ssh2Shell()
-  const floorEcho = await echoLatencies(floor)
+  const [sshEcho, berthEcho, floorEcho] = (await echoLatencies([ssh, berth, floor])) as [number[], number[], number[]]
   floor.write('exit\r')
   const sshRate = await throughput(ssh)
   let mainPeak = 0

@@ -64,7 +64,7 @@ abstract class HijackedSource extends TerminalSource {
 
   protected abstract outcome(): Promise<SourceOutcome>
 
-  write(data: string): void {
+  write(data: string | Buffer): void {
     this.stream?.write(data)
   }
 

@@ -75,7 +75,7 @@ class PtySource extends TerminalSource {
     })
   }
 
-  write(data: string): void {
+  write(data: string | Buffer): void {
     this.pty.write(data)
   }
 

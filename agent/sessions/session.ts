@@ -5,6 +5,10 @@
  * attached, output also goes to it on a flow-controlled stream, and when that stream is
  * blocked the process is paused: a flood cannot outrun the screen. With no viewer (the link
  * dropped) the process runs on and the buffer keeps the last REPLAY_BYTES for the next viewer.
+ *
+ * Keys come back on the viewer's stream too (a stream carries bytes both ways), each a binary
+ * frame written straight to the process: no JSON and no per-key request, which is the hop a
+ * keystroke's echo waits on. session.input remains for a key typed before a resumed viewer is bound.
  */
 import { randomUUID } from 'node:crypto'
 import type { SessionInfo, TerminalKind } from '../../protocol/schema'
@@ -73,6 +77,7 @@ export class Session {
     if (this.ended) {
       stream.endWhenFlushed()
     } else {
+      stream.on('data', (keys) => this.write(keys))
       stream.on('drain', () => this.resumeIfWatched(viewer))
       stream.on('end', () => this.dropViewer(viewer))
       peer.once('close', () => this.dropViewer(viewer))
@@ -85,7 +90,7 @@ export class Session {
     return { data: Buffer.concat(chunks).toString('utf8'), gapBytes }
   }
 
-  write(data: string): void {
+  write(data: string | Buffer): void {
     if (!this.ended) this.source.write(data)
   }
 

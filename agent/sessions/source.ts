@@ -46,7 +46,8 @@ export abstract class TerminalSource extends EventEmitter<SourceEvents> {
     else this.emit('end', outcome)
   }
 
-  abstract write(data: string): void
+  /** Keys for the process: text from session.input, or raw bytes from the viewer's stream. */
+  abstract write(data: string | Buffer): void
   abstract resize(cols: number, rows: number): Promise<void>
   /** Stop reading output (the reader is behind); the process blocks when its buffer fills. */
   abstract pause(): void

@@ -5,7 +5,8 @@
  * what it kept meanwhile and says how much did not fit).
  *
  * Flow control runs end to end: the agent's stream is acknowledged only when the renderer
- * says it has drawn the output (terminals.ack), so a flood waits for the screen.
+ * says it has drawn the output (terminals.ack), so a flood waits for the screen. Keys travel
+ * the other way on the same stream, with credit of their own (see DataStream).
  */
 import { StringDecoder } from 'node:string_decoder'
 import type { z } from 'zod'
@@ -61,9 +62,13 @@ export class Terminals {
   readonly handlers: Handlers = {
     'terminals.open': async ({ hostId, spec }) => this.open(hostId, spec),
     'terminals.input': async ({ terminalId, data }) => {
-      // sent without waiting for an answer: keys go out in order, and no answer per key
-      // competes with its echo on the link
-      this.connectedPeerOf(this.entry(terminalId)).notify('session.input', { sessionId: terminalId, data })
+      const entry = this.entry(terminalId)
+      const stream = entry.stream
+      // keys go as binary frames on the terminal's own stream, which the agent writes straight
+      // to the process: no JSON request to build and parse per key, nor an answer beside its echo
+      if (stream && !stream.isEnded && entry.info.state === 'live') stream.write(Buffer.from(data, 'utf8'))
+      // a resumed terminal whose new stream is not bound yet: a request with no answer wanted
+      else this.connectedPeerOf(entry).notify('session.input', { sessionId: terminalId, data })
       return {}
     },
     'terminals.resize': async ({ terminalId, cols, rows }) => this.call(terminalId, 'session.resize', { cols, rows }),

@@ -6,6 +6,10 @@
  * actually taken (for a terminal: what xterm has drawn), in batches of ACK_BATCH_BYTES.
  * A flood on one stream therefore never fills the shared link ahead of other streams or
  * control calls.
+ *
+ * A stream carries bytes both ways, as an SSH channel does: a terminal's output one way and its
+ * keys the other. The two directions never share credit: unackedBytes counts what this side
+ * sent (ACKs from the other side pay it back), pendingAckBytes what it received.
  */
 import { EventEmitter } from 'node:events'
 import type { BerthErrorValue } from '../errors'
