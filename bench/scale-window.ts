@@ -172,7 +172,7 @@ export interface StateChangeFigures {
 export async function stateChanges(page: Page, fleet: Fleet, name: string, rounds: number): Promise<StateChangeFigures> {
   const figures: StateChangeFigures = { toWindow: [], cli: [] }
   await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelector('.table-wrap')?.scrollTo({ top: 0 }))
-  const badge = page.locator(`tr[data-container="${name}"] [data-state]`)
+  const badge = page.locator(`tr[data-container="${name}"] .badge[data-state]`)
   await badge.waitFor({ timeout: STATE_TIMEOUT_MS })
   for (let round = 0; round < rounds; round++) {
     for (const [command, state] of [['start', 'running'], ['stop', 'exited']] as const) {
@@ -181,7 +181,7 @@ export async function stateChanges(page: Page, fleet: Fleet, name: string, round
         ({ name, state }) => {
           const w = globalThis as unknown as PageGlobals
           delete w.seenAt
-          const selector = `tr[data-container="${name}"] [data-state]`
+          const selector = `tr[data-container="${name}"] .badge[data-state]`
           void (async () => {
             while (w.document.querySelector(selector)?.getAttribute('data-state') !== state) await new Promise((resolve) => w.requestAnimationFrame(resolve))
             w.seenAt = Date.now()

@@ -19,3 +19,29 @@ export const ACTION_STATES: Record<ContainerAction, ContainerState[]> = {
   // again must stay possible. During a real removal the engine answers that it is in progress.
   remove: [...LIVE, ...STOPPED, 'dead', 'removing'],
 }
+
+/** Why the engine refuses an action outside its states, said where the action is offered. */
+export const REFUSED_BECAUSE: Record<ContainerAction, string> = {
+  start: 'only a created or exited container can be started',
+  stop: 'only a running, restarting or paused container can be stopped',
+  restart: 'a dead container, or one being removed, cannot be restarted',
+  pause: 'only a running container can be paused',
+  unpause: 'only a paused container can be unpaused',
+  kill: 'only a running, restarting or paused container can be killed',
+  rename: 'a container being removed cannot be renamed',
+  remove: 'the engine is removing this container',
+}
+
+/**
+ * The row's own buttons: what a container in this state is most often asked to do. The rest
+ * sits in the row's menu, so that a row stays one line and cheap to draw at thousands of rows.
+ */
+export const PRIMARY_ACTIONS: Record<ContainerState, ContainerAction[]> = {
+  running: ['stop'],
+  restarting: ['stop'],
+  paused: ['unpause'],
+  created: ['start'],
+  exited: ['start'],
+  dead: ['remove'],
+  removing: ['remove'],
+}

@@ -130,6 +130,16 @@ describe('a dead container in the window', () => {
     for (const b of await scope.getByRole('button').all()) if (await b.isEnabled()) names.push((await b.textContent())!.trim())
     return names
   }
+  /** The items of a row's menu a user can pick (the menu is left open). */
+  const enabledInMenu = async (container: string): Promise<string[]> => {
+    if (await page.getByRole('menu').count()) await page.keyboard.press('Escape')
+    await page.getByRole('button', { name: `Actions for ${container}`, exact: true }).click()
+    const items = page.getByRole('menu').getByRole('menuitem')
+    await items.first().waitFor()
+    const names: string[] = []
+    for (const i of await items.all()) if ((await i.getAttribute('aria-disabled')) !== 'true') names.push((await i.textContent())!.trim())
+    return names
+  }
 
   it('shows the dead and removing badges, and offers only what the engine accepts', async () => {
     await makeDead(STUCK_ROW)
@@ -142,16 +152,17 @@ describe('a dead container in the window', () => {
     await page.goto(app.url)
     const dead = page.locator(`tr[data-container="${DEAD_ROW}"]`)
     const stuck = page.locator(`tr[data-container="${STUCK_ROW}"]`)
-    await expect.poll(() => dead.locator('[data-state]').getAttribute('data-state'), { timeout: 30_000 }).toBe('dead')
-    expect(await dead.locator('[data-state]').textContent()).toContain('dead')
-    expect(await stuck.locator('[data-state]').getAttribute('data-state')).toBe('removing')
+    await expect.poll(() => dead.locator('.badge[data-state]').getAttribute('data-state'), { timeout: 30_000 }).toBe('dead')
+    expect(await dead.locator('.badge[data-state]').textContent()).toContain('dead')
+    expect(await stuck.locator('.badge[data-state]').getAttribute('data-state')).toBe('removing')
 
     // no start, stop, restart, pause, kill, exec or attach for either, and no commit: the
     // engine refuses to commit a dead container
-    expect(await enabledIn(dead.locator('.buttons'))).toEqual(['Rename', 'Remove'])
-    expect(await enabledIn(stuck.locator('.buttons'))).toEqual(['Remove'])
-    expect(await enabledIn(dead.locator('.terminal'))).toEqual([])
-    expect(await dead.getByRole('button', { name: `Commit ${DEAD_ROW}` }).isDisabled()).toBe(true)
+    expect(await enabledIn(dead.locator('td.actions'))).toEqual(['Remove', '⋯'])
+    expect(await enabledInMenu(DEAD_ROW)).toEqual(['Rename…', 'Remove…'])
+    expect(await enabledInMenu(STUCK_ROW)).toEqual(['Remove…'])
+    expect(await page.getByRole('menuitem', { name: `Commit ${STUCK_ROW}` }).getAttribute('aria-disabled')).toBe('true')
+    await page.keyboard.press('Escape')
 
     await page.getByLabel(`Select ${DEAD_ROW}`).check()
     await page.getByLabel(`Select ${STUCK_ROW}`).check()

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from './support/browser'
 import { containerStatus, docker, labHost, readLab } from './support/lab'
-import { addHostInWindow } from './support/ui'
+import { addHostInWindow, chooseInRowMenu } from './support/ui'
 import { startWebApp, type WebApp } from './support/web-app'
 
 const lab = readLab()
@@ -48,7 +48,7 @@ afterAll(async () => {
 })
 
 const row = (name: string) => page.locator(`tr[data-container="${name}"]`)
-const badge = (name: string) => row(name).locator('[data-state]')
+const badge = (name: string) => row(name).locator('.badge[data-state]')
 const button = (name: string) => page.getByRole('button', { name, exact: true })
 
 describe('container actions from the window', () => {
@@ -56,12 +56,37 @@ describe('container actions from the window', () => {
     // not exact: accessible-name lookups match substrings, as the browser-foundation test's do
     expect(await page.getByRole('button', { name: 'Start ui-exited' }).count()).toBe(1)
     expect(await page.getByRole('button', { name: 'Stop ui-pausable' }).count()).toBe(1)
-    expect(await page.getByRole('button', { name: 'Restart container ui-exited' }).getAttribute('title')).toBe('docker restart ui-exited')
+    await page.getByRole('button', { name: 'Actions for ui-exited', exact: true }).click()
+    expect(await page.getByRole('menuitem', { name: 'Restart container ui-exited' }).getAttribute('title')).toBe('docker restart ui-exited')
+    expect(await page.getByRole('menuitem', { name: 'Start ui-exited' }).count()).toBe(1)
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.getByRole('menu').count()).toBe(0)
   })
 
-  it('pauses and unpauses a container, as docker on the host confirms', async () => {
-    expect(await button('Pause ui-pausable').getAttribute('title')).toBe('docker pause ui-pausable')
-    await button('Pause ui-pausable').click()
+  it('keeps every row one line with its actions in view on a 1280-pixel window', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 })
+    try {
+      const box = (await page.locator('.table-wrap').boundingBox())!
+      for (const name of ['ui-pausable', 'ui-exited']) {
+        const menuButton = (await button(`Actions for ${name}`).boundingBox())!
+        expect(menuButton.x + menuButton.width).toBeLessThanOrEqual(box.x + box.width)
+        expect((await row(name).boundingBox())!.height).toBeLessThan(50)
+      }
+      // nothing to scroll sideways for
+      expect(await page.locator('.table-wrap').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true)
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 })
+    }
+  })
+
+  it('pauses from the row\'s menu with the keyboard alone and unpauses, as docker on the host confirms', async () => {
+    await button('Actions for ui-pausable').focus()
+    await page.keyboard.press('Enter')
+    const pause = page.getByRole('menuitem', { name: 'Pause ui-pausable', exact: true })
+    expect(await pause.getAttribute('title')).toBe('docker pause ui-pausable')
+    await page.keyboard.type('Pa') // type-ahead to the item, as in any menu
+    await expect.poll(() => pause.evaluate((el) => el.matches(':focus'))).toBe(true)
+    await page.keyboard.press('Enter')
     await expect.poll(() => badge('ui-pausable').getAttribute('data-state'), { timeout: 10_000 }).toBe('paused')
     expect(await containerStatus(h1, 'ui-pausable')).toBe('paused')
     await button('Unpause ui-pausable').click()
@@ -70,7 +95,7 @@ describe('container actions from the window', () => {
   })
 
   it('says in the row why a running container cannot be removed without force', async () => {
-    await button('Remove ui-kept').click()
+    await chooseInRowMenu(page, 'ui-kept', 'Remove ui-kept')
     const dialog = page.getByRole('dialog', { name: 'Remove container ui-kept?' })
     await dialog.getByRole('button', { name: 'Remove', exact: true }).click()
     await expect.poll(() => row('ui-kept').getByRole('alert').textContent(), { timeout: 10_000 }).toContain(
@@ -80,7 +105,7 @@ describe('container actions from the window', () => {
   })
 
   it('removes a running container with force, and its row goes', async () => {
-    await button('Remove ui-doomed').click()
+    await chooseInRowMenu(page, 'ui-doomed', 'Remove ui-doomed')
     const dialog = page.getByRole('dialog', { name: 'Remove container ui-doomed?' })
     await dialog.getByLabel('Force: kill it first if it is running (-f)').check()
     expect(await dialog.locator('code').textContent()).toBe('docker rm -f ui-doomed')
@@ -90,7 +115,7 @@ describe('container actions from the window', () => {
   })
 
   it('renames a container inline', async () => {
-    await button('Rename ui-renamed').click()
+    await chooseInRowMenu(page, 'ui-renamed', 'Rename ui-renamed')
     await page.getByLabel('New name for ui-renamed').fill('ui-renamed-2')
     await page.getByLabel('New name for ui-renamed').press('Enter')
     await expect.poll(() => row('ui-renamed-2').count(), { timeout: 10_000 }).toBe(1)
@@ -117,7 +142,7 @@ describe('finding containers', () => {
     await page.getByLabel('Filter by state').selectOption('running')
     await expect.poll(() => row('ui-exited').count()).toBe(0)
     expect(await row('ui-pausable').count()).toBe(1)
-    const states = await page.locator('tr[data-container] [data-state]').evaluateAll((els) => els.map((e) => e.getAttribute('data-state')))
+    const states = await page.locator('tr[data-container] .badge[data-state]').evaluateAll((els) => els.map((e) => e.getAttribute('data-state')))
     expect(new Set(states)).toEqual(new Set(['running']))
     await page.getByLabel('Filter by state').selectOption('all')
     await expect.poll(() => row('ui-exited').count()).toBe(1)

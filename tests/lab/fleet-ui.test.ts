@@ -40,7 +40,7 @@ describe('a fleet of hosts', () => {
     for (const name of ['h1', 'h2']) {
       const cli = (await docker(labHost(lab, name), 'ps', '-a', '--format', '{{.Names}}')).split('\n')
       await expect.poll(() => page.locator(`tr[data-container^="${name}/"]`).count(), { timeout: 10_000 }).toBe(cli.length)
-      expect(await page.locator(`tr[data-container="${name}/job"] [data-state]`).textContent()).toContain('exited (3)')
+      expect(await page.locator(`tr[data-container="${name}/job"] .badge[data-state]`).textContent()).toContain('exited (3)')
     }
   })
 

@@ -14,7 +14,7 @@ import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from './support/browser'
 import { docker, labHost, readLab } from './support/lab'
-import { addHostInWindow } from './support/ui'
+import { addHostInWindow, chooseInRowMenu } from './support/ui'
 import { startWebApp, type WebApp } from './support/web-app'
 
 const lab = readLab()
@@ -197,7 +197,7 @@ describe('terminals in the window', () => {
   })
 
   it('refuses a relative working directory in Exec…, then runs a command as asked', async () => {
-    await page.getByRole('button', { name: 'Exec a command in web', exact: true }).click()
+    await chooseInRowMenu(page, 'web', 'Exec a command in web')
     const dialog = page.getByRole('dialog', { name: 'Exec in web' })
     await dialog.getByLabel('Working directory', { exact: true }).fill('tmp')
     await dialog.getByRole('button', { name: 'Exec', exact: true }).click()
@@ -219,9 +219,9 @@ describe('terminals in the window', () => {
 
   it('attaches to a container, detaches with Ctrl-P Ctrl-Q, and leaves it running', async () => {
     await docker(h1, 'run', '-dit', '--name', ATTACHED, '--network', 'none', lab.image, 'sh')
-    const attachButton = page.getByRole('button', { name: `Attach to ${ATTACHED}`, exact: true })
-    await expect.poll(() => attachButton.isEnabled(), { timeout: 15_000 }).toBe(true)
-    await attachButton.click()
+    const badge = page.locator(`tr[data-container="${ATTACHED}"] .badge[data-state]`)
+    await expect.poll(() => badge.getAttribute('data-state'), { timeout: 15_000 }).toBe('running')
+    await chooseInRowMenu(page, ATTACHED, `Attach to ${ATTACHED}`)
     const dialog = page.getByRole('dialog', { name: `Attach to ${ATTACHED}` })
     expect(await dialog.getByLabel('Equivalent docker command').textContent()).toBe(`docker attach ${ATTACHED}`)
     await dialog.getByRole('button', { name: 'Attach', exact: true }).click()

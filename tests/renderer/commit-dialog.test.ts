@@ -7,6 +7,7 @@ import CommitDialog from '../../renderer/src/components/CommitDialog.vue'
 import ContainerTable from '../../renderer/src/components/ContainerTable.vue'
 import { useHostsStore } from '../../renderer/src/stores/hosts'
 import { container, createFakeApi, host, type FakeApi } from './fake-api'
+import { menuItem, openRowMenu } from './row-menu'
 
 let fake: FakeApi
 let restore: () => void
@@ -70,16 +71,17 @@ describe('the commit dialog', () => {
     expect(fake.invoke).not.toHaveBeenCalled()
   })
 
-  it('opens from a container row as "Commit <name>", beside the state actions', async () => {
+  it('opens from a container row\'s menu as "Commit <name>"', async () => {
     fake.handle('hosts.list', () => [host({ id: 'h1', name: 'alpha', state: 'connected' })])
     fake.handle('containers.list', () => [web])
     const pinia = createTestingPinia({ stubActions: false, createSpy: vi.fn })
     await useHostsStore(pinia).load()
     const w = mount(ContainerTable, { props: { hostId: 'h1' }, global: { plugins: [pinia] }, attachTo: document.body })
     await flushPromises()
-    const commit = w.get('button[aria-label="Commit web"]')
-    expect(commit.attributes('title')).toBe('docker commit web')
-    await commit.trigger('click')
+    await openRowMenu(w, 'web')
+    expect(menuItem('Commit web').title).toBe('docker commit web')
+    menuItem('Commit web').click()
+    await flushPromises()
     expect(w.get('[role="dialog"]').text()).toContain('Commit web')
   })
 })

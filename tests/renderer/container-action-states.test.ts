@@ -7,6 +7,7 @@ import { provideApi } from '../../renderer/src/api/use-api'
 import ContainerTable from '../../renderer/src/components/ContainerTable.vue'
 import { useHostsStore } from '../../renderer/src/stores/hosts'
 import { container, createFakeApi, host, type FakeApi } from './fake-api'
+import { disabled, openRowMenu } from './row-menu'
 
 let fake: FakeApi
 let restore: () => void
@@ -32,22 +33,27 @@ async function mountTable() {
 }
 
 type Wrapper = Awaited<ReturnType<typeof mountTable>>
-const enabled = (w: Wrapper, name: string) =>
-  w
+/** What the row and its menu let a user do: the enabled buttons and menu items, by name. */
+async function enabled(w: Wrapper, name: string): Promise<string[]> {
+  const own = w
     .get(`tr[data-container="${name}"]`)
-    .findAll('.buttons button, .terminal button')
+    .findAll('td.actions button')
     .filter((b) => !(b.element as HTMLButtonElement).disabled)
-    .map((b) => b.attributes('aria-label'))
+    .map((b) => b.attributes('aria-label')!)
+  const menu = await openRowMenu(w, name)
+  const items = [...menu.querySelectorAll<HTMLElement>('[role="menuitem"]')].filter((i) => !disabled(i)).map((i) => i.getAttribute('aria-label')!)
+  return [...own, ...items]
+}
 
 describe('actions for containers the engine could not remove', () => {
   it('offers a dead container only rename and remove: no start, stop, kill, exec or attach', async () => {
     const w = await mountTable()
     expect(w.get('tr[data-container="gone"] [data-state]').attributes('data-state')).toBe('dead')
-    expect(enabled(w, 'gone')).toEqual(['Rename gone', 'Remove gone'])
+    expect(await enabled(w, 'gone')).toEqual(['Remove gone', 'Actions for gone', 'Rename gone', 'Remove gone'])
   })
 
   it('lets a container listed as "removing" be removed again, and nothing else', async () => {
     const w = await mountTable()
-    expect(enabled(w, 'stuck')).toEqual(['Remove stuck'])
+    expect(await enabled(w, 'stuck')).toEqual(['Remove stuck', 'Actions for stuck', 'Remove stuck'])
   })
 })

@@ -7,6 +7,7 @@ import { provideApi } from '../../renderer/src/api/use-api'
 import ContainerTable from '../../renderer/src/components/ContainerTable.vue'
 import { useHostsStore } from '../../renderer/src/stores/hosts'
 import { container, createFakeApi, host, type FakeApi } from './fake-api'
+import { choose, disabled, menuItem, openRowMenu } from './row-menu'
 
 let fake: FakeApi
 let restore: () => void
@@ -44,45 +45,73 @@ const button = (w: Wrapper, label: string) => w.get<HTMLButtonElement>(`button[a
 const row = (w: Wrapper, name: string) => w.get(`tr[data-container="${name}"]`)
 
 describe('container actions in the table', () => {
-  it('offers every action per row, each titled with the docker command it equals', async () => {
+  it('shows each row its state\'s next step and a menu of every action, each titled with its docker command', async () => {
     const w = await mountTable()
-    const labels = row(w, 'web').findAll('.buttons button').map((b) => [b.attributes('aria-label'), b.attributes('title')])
-    expect(labels).toEqual([
-      ['Start web', 'docker start web'],
-      ['Stop web', 'docker stop web'],
-      ['Restart container web', 'docker restart web'],
-      ['Pause web', 'docker pause web'],
-      ['Kill web', 'docker kill web'],
-      ['Rename web', 'docker rename web <new name>'],
-      ['Remove web', 'docker rm web'],
+    const own = (name: string) => row(w, name).findAll('td.actions button').map((b) => b.attributes('aria-label'))
+    expect(own('web')).toEqual(['Stop web', 'Exec shell in web', 'Actions for web'])
+    expect(own('db')).toEqual(['Start db', 'Actions for db'])
+    expect(own('cache')).toEqual(['Unpause cache', 'Actions for cache'])
+    expect(button(w, 'Stop web').attributes('title')).toBe('docker stop web')
+
+    const menu = await openRowMenu(w, 'web')
+    expect(button(w, 'Actions for web').attributes('aria-expanded')).toBe('true')
+    const items = [...menu.querySelectorAll<HTMLElement>(':scope > [role="menuitem"]')]
+    expect(items.map((i) => [i.getAttribute('aria-label'), i.title, disabled(i)])).toEqual([
+      ['Start web', 'docker start web: only a created or exited container can be started', true],
+      ['Stop web', 'docker stop web', false],
+      ['Restart container web', 'docker restart web', false],
+      ['Pause web', 'docker pause web', false],
+      ['Kill web', 'docker kill web', false],
+      ['Kill web with a signal', 'docker kill -s SIGNAL', false],
+      ['Exec shell in web', 'docker exec -it web sh (bash when the container has it)', false],
+      ['Exec a command in web', 'docker exec -it web <command>', false],
+      ['Attach to web', 'docker attach web', false],
+      ['Rename web', 'docker rename web <new name>', false],
+      ['Commit web', 'docker commit web', false],
+      ['Remove web', 'docker rm web', false],
     ])
-    // a paused container offers Unpause in Pause's place; an exited one cannot be paused or killed
-    expect(button(w, 'Unpause cache').element.disabled).toBe(false)
-    expect(w.find('button[aria-label="Pause cache"]').exists()).toBe(false)
-    expect(button(w, 'Pause db').element.disabled).toBe(true)
-    expect(button(w, 'Kill db').element.disabled).toBe(true)
-    expect(button(w, 'Restart container db').element.disabled).toBe(false)
+  })
+
+  it('offers Unpause in Pause\'s place for a paused container; an exited one cannot be paused or killed', async () => {
+    const w = await mountTable()
+    await openRowMenu(w, 'cache')
+    expect(disabled(menuItem('Unpause cache'))).toBe(false)
+    expect(document.querySelector('[aria-label="Pause cache"]')).toBeNull()
+    menuItem('Unpause cache').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))
+    await flushPromises()
+    // Escape closes the menu and gives the focus back to its button
+    expect(document.querySelector('[role="menu"]')).toBeNull()
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('Actions for cache')
+    await openRowMenu(w, 'db')
+    expect(disabled(menuItem('Pause db'))).toBe(true)
+    expect(menuItem('Pause db').title).toBe('docker pause db: only a running container can be paused')
+    expect(disabled(menuItem('Kill db'))).toBe(true)
+    expect(disabled(menuItem('Kill db with a signal'))).toBe(true)
+    expect(disabled(menuItem('Restart container db'))).toBe(false)
   })
 
   it('pauses, unpauses, restarts and kills (SIGKILL, as docker kill does) with one call each', async () => {
     const w = await mountTable()
-    await button(w, 'Pause web').trigger('click')
+    await choose(w, 'web', 'Pause web')
     await button(w, 'Unpause cache').trigger('click')
-    await button(w, 'Restart container db').trigger('click')
+    await choose(w, 'db', 'Restart container db')
     await flushPromises()
-    await button(w, 'Kill web').trigger('click')
-    await flushPromises()
+    await choose(w, 'web', 'Kill web')
     expect(fake.calls('containers.pause')).toEqual([{ hostId: 'h1', id: web.id }])
     expect(fake.calls('containers.unpause')).toEqual([{ hostId: 'h1', id: cache.id }])
     expect(fake.calls('containers.restart')).toEqual([{ hostId: 'h1', id: db.id }])
     expect(fake.calls('containers.kill')).toEqual([{ hostId: 'h1', id: web.id }])
+    expect(document.querySelector('[role="menu"]')).toBeNull()
   })
 
-  it('kills with the signal chosen, and says so in the docker command it shows', async () => {
+  it('kills with the signal chosen from the submenu, each titled with its docker kill -s', async () => {
     const w = await mountTable()
-    await row(w, 'web').get('select[aria-label="Signal to kill web with"]').setValue('TERM')
-    expect(button(w, 'Kill web').attributes('title')).toBe('docker kill -s TERM web')
-    await button(w, 'Kill web').trigger('click')
+    await openRowMenu(w, 'web')
+    menuItem('Kill web with a signal').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }))
+    await flushPromises()
+    expect(menuItem('Kill web with SIGTERM').title).toBe('docker kill -s TERM web')
+    expect(menuItem('Kill web with SIGKILL').title).toBe('docker kill web')
+    menuItem('Kill web with SIGTERM').click()
     await flushPromises()
     expect(fake.calls('containers.kill')).toEqual([{ hostId: 'h1', id: web.id, signal: 'TERM' }])
   })
@@ -126,8 +155,7 @@ describe('container actions in the table', () => {
       throw new ApiError('CONFLICT', 'container web is not running (it is exited): only a running container can be paused')
     })
     const w = await mountTable()
-    await button(w, 'Pause web').trigger('click')
-    await flushPromises()
+    await choose(w, 'web', 'Pause web')
     expect(row(w, 'web').get('[role="alert"]').text()).toBe('container web is not running (it is exited): only a running container can be paused')
     expect(row(w, 'db').find('[role="alert"]').exists()).toBe(false)
     await button(w, 'Dismiss the error for web').trigger('click')
@@ -136,7 +164,7 @@ describe('container actions in the table', () => {
 
   it('asks before removing, with force and anonymous volumes as choices', async () => {
     const w = await mountTable()
-    await button(w, 'Remove web').trigger('click')
+    await choose(w, 'web', 'Remove web')
     const dialog = document.querySelector('[role="dialog"]')!
     expect(dialog.textContent).toContain('Remove container web?')
     expect(dialog.textContent).toContain('It is running: without force the engine refuses.')
@@ -155,7 +183,7 @@ describe('container actions in the table', () => {
 
   it('sends nothing when the removal is cancelled', async () => {
     const w = await mountTable()
-    await button(w, 'Remove db').trigger('click')
+    await choose(w, 'db', 'Remove db')
     ;[...document.querySelectorAll('[role="dialog"] button')].find((b) => b.textContent === 'Cancel')!.dispatchEvent(new MouseEvent('click'))
     await flushPromises()
     expect(document.querySelector('[role="dialog"]')).toBeNull()
@@ -164,7 +192,7 @@ describe('container actions in the table', () => {
 
   it('renames inline, refusing a name docker would refuse before sending anything', async () => {
     const w = await mountTable()
-    await button(w, 'Rename db').trigger('click')
+    await choose(w, 'db', 'Rename db')
     const input = row(w, 'db').get<HTMLInputElement>('input[aria-label="New name for db"]')
     await input.setValue('-bad name')
     await row(w, 'db').get('form').trigger('submit')
@@ -188,7 +216,7 @@ describe('container actions in the table', () => {
       throw new ApiError('CONFLICT', 'the name web is already in use by another container: remove or rename that one first')
     })
     const w = await mountTable()
-    await button(w, 'Rename db').trigger('click')
+    await choose(w, 'db', 'Rename db')
     await row(w, 'db').get('input[aria-label="New name for db"]').setValue('web')
     await row(w, 'db').get('form').trigger('submit')
     await flushPromises()

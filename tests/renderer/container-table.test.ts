@@ -8,6 +8,7 @@ import { provideApi } from '../../renderer/src/api/use-api'
 import ContainerTable from '../../renderer/src/components/ContainerTable.vue'
 import { useHostsStore } from '../../renderer/src/stores/hosts'
 import { container, createFakeApi, deferred, host, type FakeApi } from './fake-api'
+import { disabled, menuItem, openRowMenu } from './row-menu'
 
 let fake: FakeApi
 let restore: () => void
@@ -41,10 +42,10 @@ describe('ContainerTable', () => {
   it('shows one row per container, sorted by name, with the short id and a state badge', async () => {
     const wrapper = await mountTable()
     const headers = wrapper.findAll('thead th').map((th) => th.text())
-    expect(headers).toEqual(['Name', 'ID', 'Image', 'Command', 'State', 'Status', 'Ports', 'Actions'])
+    expect(headers).toEqual(['Name / ID', 'Image', 'Command', 'State', 'Status', 'Ports', 'Actions'])
     expect(wrapper.findAll('tbody tr').map((tr) => tr.attributes('data-container'))).toEqual(['cache', 'db', 'web'])
     const cells = row(wrapper, 'web').findAll('th, td').map((c) => c.text())
-    expect(cells.slice(0, 6)).toEqual(['web', 'f00dfeed1234', 'web:latest', '/bin/web', 'running', 'Up 5 minutes'])
+    expect(cells.slice(0, 5)).toEqual(['webf00dfeed1234', 'web:latest', '/bin/web', 'running', 'Up 5 minutes'])
     expect(row(wrapper, 'db').get('[data-state]').attributes('data-state')).toBe('exited')
     expect(row(wrapper, 'db').get('[data-state]').text()).toBe('exited (0)')
   })
@@ -74,11 +75,18 @@ describe('ContainerTable', () => {
 
   it('enables Start only for created or exited containers, Stop only for running, restarting or paused', async () => {
     const wrapper = await mountTable()
-    expect(button(wrapper, 'Start web').element.disabled).toBe(true)
+    // the row's own button is the state's next step; the menu has the rest, enabled where the engine accepts it
     expect(button(wrapper, 'Stop web').element.disabled).toBe(false)
+    expect(wrapper.find('button[aria-label="Start web"]').exists()).toBe(false)
     expect(button(wrapper, 'Start db').element.disabled).toBe(false)
-    expect(button(wrapper, 'Stop db').element.disabled).toBe(true)
-    expect(button(wrapper, 'Stop cache').element.disabled).toBe(false)
+    await openRowMenu(wrapper, 'web')
+    expect(disabled(menuItem('Start web'))).toBe(true)
+    expect(disabled(menuItem('Stop web'))).toBe(false)
+    await openRowMenu(wrapper, 'db')
+    expect(disabled(menuItem('Stop db'))).toBe(true)
+    expect(disabled(menuItem('Start db'))).toBe(false)
+    await openRowMenu(wrapper, 'cache')
+    expect(disabled(menuItem('Stop cache'))).toBe(false)
   })
 
   it('disables the button while the action is in flight, then lets the event update the row', async () => {
@@ -94,7 +102,8 @@ describe('ContainerTable', () => {
     fake.emit('container.stateChanged', { hostId: 'h1', id: db.id, action: 'start', container: { ...db, state: 'running', exitCode: null } })
     call.resolve({ id: db.id })
     await flushPromises()
-    expect(button(wrapper, 'Start db').element.disabled).toBe(true)
+    // running now: the row offers Stop in Start's place
+    expect(wrapper.find('button[aria-label="Start db"]').exists()).toBe(false)
     expect(button(wrapper, 'Stop db').element.disabled).toBe(false)
     expect(row(wrapper, 'db').find('[role="alert"]').exists()).toBe(false)
   })

@@ -43,7 +43,7 @@ describe('stats for a host with 5,000 running containers', () => {
 
     emitSample(3000, (i) => i / 100)
     const box = w.get('.table-wrap').element as HTMLElement
-    Object.defineProperty(box, 'scrollTop', { configurable: true, value: 38 * 4_000 })
+    Object.defineProperty(box, 'scrollTop', { configurable: true, value: 46 * 4_000 })
     box.dispatchEvent(new Event('scroll'))
     await flushPromises()
     expect(cells().length).toBeLessThan(MAX_RENDERED_ROWS)

@@ -11,6 +11,7 @@ import TerminalWorkspace from '../../renderer/src/components/TerminalWorkspace.v
 import { useHostsStore } from '../../renderer/src/stores/hosts'
 import { useTerminalsStore } from '../../renderer/src/stores/terminals'
 import { container, createFakeApi, host, type FakeApi } from './fake-api'
+import { choose, disabled, menuItem, openRowMenu } from './row-menu'
 
 let fake: FakeApi
 let restore: () => void
@@ -54,12 +55,17 @@ describe('exec and attach from the container actions', () => {
     const { pinia } = await setup()
     const w = mount(ContainerTable, { props: { hostId: 'h1' }, global: { plugins: [pinia] }, attachTo: document.body })
     await flushPromises()
-    const btn = (name: string) => w.get<HTMLButtonElement>(`button[aria-label="${name}"]`)
-    expect(btn('Exec shell in web').attributes('title')).toBe('docker exec -it web sh (bash when the container has it)')
-    expect(btn('Exec a command in web').attributes('title')).toBe('docker exec -it web <command>')
-    expect(btn('Attach to web').attributes('title')).toBe('docker attach web')
-    for (const name of ['Exec shell in db', 'Exec a command in db', 'Attach to db']) expect(btn(name).element.disabled).toBe(true)
-    expect(btn('Attach to web').element.disabled).toBe(false)
+    // a running container's row has its own Exec shell button; the menu has all three
+    expect(w.get('button[aria-label="Exec shell in web"]').attributes('title')).toBe('docker exec -it web sh (bash when the container has it)')
+    expect(w.find('button[aria-label="Exec shell in db"]').exists()).toBe(false)
+    await openRowMenu(w, 'web')
+    expect(menuItem('Exec shell in web').title).toBe('docker exec -it web sh (bash when the container has it)')
+    expect(menuItem('Exec a command in web').title).toBe('docker exec -it web <command>')
+    expect(menuItem('Attach to web').title).toBe('docker attach web')
+    expect(disabled(menuItem('Attach to web'))).toBe(false)
+    await openRowMenu(w, 'db')
+    for (const name of ['Exec shell in db', 'Exec a command in db', 'Attach to db']) expect(disabled(menuItem(name))).toBe(true)
+    expect(menuItem('Attach to db').title).toBe('docker attach db: the container is not running')
   })
 
   it('opens an exec shell at once, and an exec with the options of the form once they are valid', async () => {
@@ -69,7 +75,7 @@ describe('exec and attach from the container actions', () => {
     await w.get('button[aria-label="Exec shell in web"]').trigger('click')
     expect(Object.values(terminals.panes).map((p) => p.spec)).toEqual([{ kind: 'exec', container: 'web' }])
 
-    await w.get('button[aria-label="Exec a command in web"]').trigger('click')
+    await choose(w, 'web', 'Exec a command in web')
     await type(field('Working directory'), 'tmp')
     expect(dialog().querySelector('[role="alert"]')!.textContent).toBe('the working directory is an absolute path')
     ;(dialog().querySelector('button[type="submit"]') as HTMLButtonElement).click()
@@ -90,7 +96,7 @@ describe('exec and attach from the container actions', () => {
     const { pinia, terminals } = await setup()
     const w = mount(ContainerTable, { props: { hostId: 'h1' }, global: { plugins: [pinia] }, attachTo: document.body })
     await flushPromises()
-    await w.get('button[aria-label="Attach to web"]').trigger('click')
+    await choose(w, 'web', 'Attach to web')
     expect(dialog().textContent).toContain('exiting it (exit, Ctrl-D, Ctrl-C) stops the container. Detach with Ctrl-P Ctrl-Q')
     await type(field('Detach keys'), 'ctrl-x,1')
     ;(dialog().querySelector('button[type="submit"]') as HTMLButtonElement).click()

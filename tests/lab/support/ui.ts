@@ -30,3 +30,9 @@ export async function connectHostInWindow(page: Page, host: HostFields & { hostK
   await prompt.getByRole('button', { name: 'Trust and connect' }).click()
   await expect.poll(() => page.locator(`[data-host="${host.name}"]`).getAttribute('data-state'), { timeout: 30_000 }).toBe('connected')
 }
+
+/** Picks an item of a container row's "⋯" menu as a user does: open the menu, click the item. */
+export async function chooseInRowMenu(page: Page, container: string, item: string): Promise<void> {
+  await page.getByRole('button', { name: `Actions for ${container}`, exact: true }).click()
+  await page.getByRole('menu').getByRole('menuitem', { name: item, exact: true }).click()
+}
