@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { createTestingPinia } from '@pinia/testing'
-import { flushPromises, mount } from '@vue/test-utils'
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { provideApi } from '../../renderer/src/api/use-api'
 import CommitDialog from '../../renderer/src/components/CommitDialog.vue'
@@ -8,6 +8,7 @@ import ContainerTable from '../../renderer/src/components/ContainerTable.vue'
 import { useHostsStore } from '../../renderer/src/stores/hosts'
 import { container, createFakeApi, host, type FakeApi } from './fake-api'
 import { menuItem, openRowMenu } from './row-menu'
+
 
 let fake: FakeApi
 let restore: () => void
@@ -22,6 +23,9 @@ afterEach(() => {
   restore()
   document.body.innerHTML = ''
 })
+// after the cleanup above in order, so it runs first (hooks run in reverse): a table left mounted
+// keeps its row menus in the page, under the same ids as the next test's
+enableAutoUnmount(afterEach)
 
 const mountDialog = () => mount(CommitDialog, { props: { hostId: 'h1', container: web }, attachTo: document.body })
 type Wrapper = ReturnType<typeof mountDialog>

@@ -1,13 +1,14 @@
 // @vitest-environment jsdom
 /** A dead container, and one the engine lists as being removed: only what the engine accepts. */
 import { createTestingPinia } from '@pinia/testing'
-import { flushPromises, mount } from '@vue/test-utils'
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { provideApi } from '../../renderer/src/api/use-api'
 import ContainerTable from '../../renderer/src/components/ContainerTable.vue'
 import { useHostsStore } from '../../renderer/src/stores/hosts'
 import { container, createFakeApi, host, type FakeApi } from './fake-api'
 import { disabled, openRowMenu } from './row-menu'
+
 
 let fake: FakeApi
 let restore: () => void
@@ -23,6 +24,9 @@ afterEach(() => {
   restore()
   document.body.innerHTML = ''
 })
+// after the cleanup above in order, so it runs first (hooks run in reverse): a table left mounted
+// keeps its row menus in the page, under the same ids as the next test's
+enableAutoUnmount(afterEach)
 
 async function mountTable() {
   const pinia = createTestingPinia({ stubActions: false, createSpy: vi.fn })

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { createTestingPinia } from '@pinia/testing'
-import { flushPromises, mount } from '@vue/test-utils'
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
@@ -8,6 +8,7 @@ import ContainerTable from '../../renderer/src/components/ContainerTable.vue'
 import { useHostsStore } from '../../renderer/src/stores/hosts'
 import { container, createFakeApi, host, type FakeApi } from './fake-api'
 import { choose, disabled, menuItem, openRowMenu } from './row-menu'
+
 
 let fake: FakeApi
 let restore: () => void
@@ -31,6 +32,9 @@ afterEach(() => {
   restore()
   document.body.innerHTML = ''
 })
+// after the cleanup above in order, so it runs first (hooks run in reverse): a table left mounted
+// keeps its row menus in the page, under the same ids as the next test's
+enableAutoUnmount(afterEach)
 
 async function mountTable() {
   const pinia = createTestingPinia({ stubActions: false, createSpy: vi.fn })

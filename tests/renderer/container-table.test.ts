@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { createTestingPinia } from '@pinia/testing'
-import { flushPromises, mount } from '@vue/test-utils'
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ContainerSummary } from '../../protocol/schema'
 import { ApiError } from '../../renderer/src/api/api-error'
@@ -8,7 +8,8 @@ import { provideApi } from '../../renderer/src/api/use-api'
 import ContainerTable from '../../renderer/src/components/ContainerTable.vue'
 import { useHostsStore } from '../../renderer/src/stores/hosts'
 import { container, createFakeApi, deferred, host, type FakeApi } from './fake-api'
-import { disabled, menuItem, openRowMenu } from './row-menu'
+import { choose, disabled, menuItem, openRowMenu } from './row-menu'
+
 
 let fake: FakeApi
 let restore: () => void
@@ -25,6 +26,8 @@ beforeEach(() => {
 })
 
 afterEach(() => restore())
+// a table left mounted keeps its row menus in the page, under the same ids as the next test's
+enableAutoUnmount(afterEach)
 
 async function mountTable() {
   const pinia = createTestingPinia({ stubActions: false, createSpy: vi.fn })
@@ -106,6 +109,18 @@ describe('ContainerTable', () => {
     expect(wrapper.find('button[aria-label="Start db"]').exists()).toBe(false)
     expect(button(wrapper, 'Stop db').element.disabled).toBe(false)
     expect(row(wrapper, 'db').find('[role="alert"]').exists()).toBe(false)
+  })
+
+  it('says in the row that an action chosen from its menu is under way', async () => {
+    const call = deferred<{ id: string }>()
+    fake.handle('containers.pause', () => call.promise)
+    const wrapper = await mountTable()
+    await choose(wrapper, 'web', 'Pause web')
+    expect(row(wrapper, 'web').get('[role="status"]').text()).toBe('Pausing…')
+    expect(button(wrapper, 'Stop web').element.disabled).toBe(true)
+    call.resolve({ id: web.id })
+    await flushPromises()
+    expect(row(wrapper, 'web').find('[role="status"]').exists()).toBe(false)
   })
 
   it('shows an action\'s error in its row', async () => {

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { createTestingPinia } from '@pinia/testing'
-import { flushPromises, mount } from '@vue/test-utils'
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { TerminalInfo } from '../../protocol/schema'
 import { provideApi } from '../../renderer/src/api/use-api'
@@ -12,6 +12,7 @@ import { useHostsStore } from '../../renderer/src/stores/hosts'
 import { useTerminalsStore } from '../../renderer/src/stores/terminals'
 import { container, createFakeApi, host, type FakeApi } from './fake-api'
 import { choose, disabled, menuItem, openRowMenu } from './row-menu'
+
 
 let fake: FakeApi
 let restore: () => void
@@ -32,6 +33,9 @@ afterEach(() => {
   restore()
   document.body.innerHTML = ''
 })
+// after the cleanup above in order, so it runs first (hooks run in reverse): a table left mounted
+// keeps its row menus in the page, under the same ids as the next test's
+enableAutoUnmount(afterEach)
 
 async function setup() {
   const pinia = createTestingPinia({ stubActions: false, createSpy: vi.fn })
