@@ -148,6 +148,7 @@ export class BerthCore {
         this.passwords.set(session.passwordTarget(), password)
         return session.connect()
       },
+      'hosts.answerPrompt': async ({ hostId, answers }) => this.session(hostId).answerPrompt(answers),
       'hosts.sshConfig': async () => {
         const names = new Set([...this.sessions.values()].map((s) => s.config.name.toLowerCase()))
         return (await readSshConfig(this.home)).map((e) => ({ ...e, added: names.has(e.name.toLowerCase()) }))

@@ -8,6 +8,7 @@ import { Peer } from '../../protocol/wire/peer'
 import { installAgent, loadAgentBundle, probeHost, removeOtherAgentVersions, startRemoteAgent } from './agent-installer'
 import { startAgentless } from './agentless'
 import { startLocalAgent } from './local-agent'
+import { LoginPrompts } from './login-prompts'
 import { parseProxyJump, type SavedHostLookup } from './proxy-jump'
 import { passwordKey, type SshEnvironment, SshConnection, type SshTarget } from './ssh-connection'
 
@@ -53,6 +54,10 @@ export class HostSession {
   private connecting: Promise<HostView> | undefined
   private retryTimer: NodeJS.Timeout | undefined
   private retryMs = RETRY_FIRST_MS
+  private readonly prompts = new LoginPrompts(
+    () => this.view.name,
+    (round) => this.update({ pendingPrompt: round }),
+  )
 
   constructor(
     private current: HostConfig,
@@ -107,8 +112,15 @@ export class HostSession {
 
   disconnect(): HostView {
     this.stopRetrying()
+    this.prompts.cancel()
     this.teardown()
     this.update({ state: 'disconnected', error: undefined, pendingHostKey: undefined, pendingPassphrase: undefined, pendingPassword: undefined })
+    return this.view
+  }
+
+  /** The user's answers to what the server asks mid-login (pendingPrompt). */
+  answerPrompt(answers: string[]): HostView {
+    this.prompts.answer(answers)
     return this.view
   }
 
@@ -133,6 +145,7 @@ export class HostSession {
       pendingHostKey: undefined,
       pendingPassphrase: undefined,
       pendingPassword: undefined,
+      pendingPrompt: undefined,
       retryAt: undefined,
     })
     try {
@@ -169,6 +182,11 @@ export class HostSession {
       const locked = error.code === 'AUTH_FAILED' ? error.detail?.needsPassphrase : undefined
       const password = error.code === 'AUTH_FAILED' && (error.detail?.needsPassword || error.detail?.passwordRefused)
       if (error.detail?.passwordRefused) this.deps.forgetPassword(this.passwordTarget())
+      // the user gave up at the server's question: that is a disconnect, not a failure to show
+      if (error.detail?.cancelled) {
+        this.update({ state: 'disconnected', error: undefined })
+        throw BerthError.fromValue(error)
+      }
       this.update({
         state: 'error',
         error,
@@ -195,7 +213,7 @@ export class HostSession {
     const ssh = await SshConnection.connect(
       target,
       this.deps.ssh,
-      options.trustFingerprint ? { trustFingerprint: options.trustFingerprint } : {},
+      { ask: this.prompts.ask, ...(options.trustFingerprint ? { trustFingerprint: options.trustFingerprint } : {}) },
     )
     this.ssh = ssh
     const bundle = await loadAgentBundle(this.deps.agentDir)

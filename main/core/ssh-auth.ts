@@ -62,24 +62,3 @@ export async function authAttempts(target: SshTarget, env: SshEnvironment, skips
   }
   return attempts
 }
-
-
-/** A keyboard-interactive prompt as the server sends it. */
-export interface KbdPrompt {
-  prompt: string
-  echo?: boolean
-}
-
-/** What PAM and sshd ask a password with: "Password: ", "user@host's password: ". */
-const PASSWORD_PROMPT = /pass(word|phrase)/i
-
-/**
- * Answers to one keyboard-interactive round: the password, for prompts that ask for it. A
- * prompt that asks anything else (a one-time code, a yes/no question) is not sent the password:
- * it is returned, so the failure can say what the server asked.
- */
-export function keyboardInteractiveAnswers(prompts: KbdPrompt[], password: string): { answers: string[] } | { unanswered: string } {
-  const other = prompts.find((p) => p.echo === true || !PASSWORD_PROMPT.test(p.prompt))
-  if (other) return { unanswered: other.prompt.trim() }
-  return { answers: prompts.map(() => password) }
-}

@@ -7,7 +7,8 @@ import type { Duplex } from 'node:stream'
 import ssh2, { type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2'
 import { BerthError } from '../../protocol/errors'
 import { appendKnownHost, fingerprint, type HostKeyVerdict, knownKeyTypes, readKnownHostsFiles, verifyHostKey } from './known-hosts'
-import { authAttempts, type KbdPrompt, keyboardInteractiveAnswers } from './ssh-auth'
+import { authAttempts } from './ssh-auth'
+import { type AskUser, loginHandler } from './ssh-login'
 import { hostKeyFailure, networkError } from './ssh-failures'
 
 export interface SshTarget {
@@ -41,7 +42,10 @@ export function passwordKey(target: Pick<SshTarget, 'user' | 'address' | 'port'>
 export interface ConnectOptions {
   /** The fingerprint the user accepted for an unknown key. */
   trustFingerprint?: string
+  /** How long the handshake may take, not counting time spent waiting on the user. */
   readyTimeoutMs?: number
+  /** Puts what the server asks mid-login (a one-time code) to the user. */
+  ask?: AskUser
 }
 
 export interface ExecResult {
@@ -122,12 +126,23 @@ export class SshConnection {
     const skipped: string[] = []
     const locked: string[] = []
     const attempts = await authAttempts(this.target, env, { skipped, locked })
-    const tried: string[] = []
-    let passwordWanted = false
-    let passwordTried = false
-    /** A keyboard-interactive prompt that was not a password prompt. */
-    let unanswered: string | undefined
     let hostKeyError: BerthError | undefined
+    // the handshake's time limit, stopped while the user answers what the server asks
+    let timer: NodeJS.Timeout | undefined
+    let expire = (): void => {}
+    const arm = (): void => {
+      clearTimeout(timer)
+      timer = setTimeout(() => expire(), options.readyTimeoutMs ?? 20_000)
+    }
+    const login = loginHandler({
+      user,
+      target: where,
+      attempts,
+      password: env.passwords?.get(passwordKey(this.target)),
+      ...(options.ask ? { ask: options.ask } : {}),
+      waiting: (waiting) => (waiting ? clearTimeout(timer) : arm()),
+      giveUp: () => this.client.end(),
+    })
 
     const hostVerifier = (key: Buffer, verify: (ok: boolean) => void): void => {
       const verdict: HostKeyVerdict = verifyHostKey(entries, address, port, key)
@@ -152,61 +167,30 @@ export class SshConnection {
       host: address,
       port,
       username: user,
-      readyTimeout: options.readyTimeoutMs ?? 20_000,
+      // the handshake's time limit is Berth's own (below): it stops while the user is asked
+      readyTimeout: 0,
       // ssh2 gives up on the interval after keepaliveCountMax unanswered keepalives: a dead
       // link is noticed 6 to 9 s after it died (the issue asks for within 10 s)
       keepaliveInterval: 3_000,
       keepaliveCountMax: 2,
       algorithms: { serverHostKey: hostKeyAlgorithms(knownKeyTypes(entries, address, port)) as never },
       hostVerifier: hostVerifier as never,
-      authHandler: ((left: string[] | null, _partial: unknown, next: (m: unknown) => void) => {
-        const attempt = attempts.shift()
-        if (attempt) {
-          tried.push(attempt.label)
-          return next(attempt.method)
-        }
-        // nothing to offer yet: ask the server which methods it takes
-        if (left === null) return next({ type: 'none', username: user })
-        // after the keys, as ssh does: keyboard-interactive, then password
-        const offered = left
-        const password = env.passwords?.get(passwordKey(this.target))
-        const wantsPassword = offered.includes('keyboard-interactive') || offered.includes('password')
-        if (wantsPassword && password === undefined) passwordWanted = true
-        if (password === undefined || passwordTried) return next(false)
-        passwordTried = true
-        if (offered.includes('keyboard-interactive')) {
-          tried.push('keyboard-interactive')
-          // the usual single "Password:" prompt gets the password; anything else is not answered
-          const prompt = (_n: string, _i: string, _l: string, prompts: KbdPrompt[], finish: (a: string[]) => void) => {
-            const reply = keyboardInteractiveAnswers(prompts, password)
-            if ('unanswered' in reply) unanswered = reply.unanswered
-            finish('answers' in reply ? reply.answers : [])
-          }
-          return next({ type: 'keyboard-interactive', username: user, prompt })
-        }
-        tried.push('password')
-        next({ type: 'password', username: user, password })
-      }) as never,
+      authHandler: login.handler as never,
     }
 
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error & { level?: string; code?: string }): void => {
         cleanup()
         if (hostKeyError) return reject(hostKeyError)
-        if (err.level === 'client-authentication') {
-          const parts = [tried.length ? `tried ${tried.join(', ')}` : 'no usable key or agent was found']
-          if (skipped.length) parts.push(`skipped ${skipped.join(', ')}`)
-          if (unanswered) parts.push(`the server asked "${unanswered}", which Berth can only answer with a password`)
-          const detail = locked[0]
-            ? { tried, skipped, needsPassphrase: locked[0] }
-            : passwordWanted
-              ? { tried, skipped, needsPassword: true }
-              : { tried, skipped, passwordRefused: passwordTried && !unanswered }
-          return reject(new BerthError('AUTH_FAILED', `${where} refused authentication: ${parts.join('; ')}`, detail))
-        }
+        if (err.level === 'client-authentication') return reject(login.state.failure(where, skipped, locked))
         if (err.level === 'client-timeout') return reject(new BerthError('TIMEOUT', `${where} did not complete the SSH handshake in time`))
         if (err.code) return reject(networkError(err, `${address}:${port}`))
         reject(new BerthError('UNREACHABLE', `SSH to ${where} failed: ${err.message}`))
+      }
+      // a close before ready with no error: the login was given up (or the server hung up)
+      const onClosed = (): void => {
+        cleanup()
+        reject(login.state.gaveUp ? login.state.failure(where, skipped, locked) : new BerthError('UNREACHABLE', `${where} closed the connection during the login`))
       }
       const onReady = (): void => {
         cleanup()
@@ -215,11 +199,19 @@ export class SshConnection {
         resolve()
       }
       const cleanup = (): void => {
+        clearTimeout(timer)
         this.client.off('error', onError)
         this.client.off('ready', onReady)
+        this.client.off('close', onClosed)
       }
       this.client.on('error', onError)
       this.client.on('ready', onReady)
+      this.client.on('close', onClosed)
+      expire = () => {
+        onError(Object.assign(new Error('handshake timed out'), { level: 'client-timeout' }))
+        this.client.destroy()
+      }
+      arm()
       this.client.connect(config)
     })
 

@@ -70,6 +70,20 @@ export const hostViewSchema = z.object({
   error: errorValueSchema.optional(),
   /** Set while the host asks for a password (keyboard-interactive or password authentication). */
   pendingPassword: z.object({ target: z.string(), refused: z.boolean() }).optional(),
+  /**
+   * Set while the server asks something only the user can answer (keyboard-interactive: a
+   * one-time code, a question), during the connection: answered with hosts.answerPrompt.
+   */
+  pendingPrompt: z
+    .object({
+      /** The login that asks, user@address:port: a jump host's own when it is the one asking. */
+      target: z.string(),
+      /** The server's own words above the prompts (PAM's name and instructions); may be empty. */
+      name: z.string(),
+      instructions: z.string(),
+      prompts: z.array(z.object({ prompt: z.string(), echo: z.boolean() })),
+    })
+    .optional(),
   /** Set while an encrypted key file waits for its passphrase. */
   pendingPassphrase: z.object({ keyFile: z.string() }).optional(),
   /** Set while the host's key is unknown: shown to the user to accept or refuse. */
@@ -92,6 +106,12 @@ export const sshConfigEntrySchema = z.object({
 })
 export type SshConfigEntry = z.infer<typeof sshConfigEntrySchema>
 
+/**
+ * Calls that connect: the SSH login may wait on the user answering the server's prompts (sshd
+ * gives a login 120 s by default), then the agent may be installed.
+ */
+const CONNECT_TIMEOUT_MS = 300_000
+
 export const hostMethods = {
   /** The hosts named in ~/.ssh/config (and what it Includes), resolved as ssh would. */
   /** Gives the passphrase of an encrypted key (in memory, or saved encrypted if asked) and connects again. */
@@ -106,7 +126,7 @@ export const hostMethods = {
       })
       .strict(),
     hostViewSchema,
-    120_000,
+    CONNECT_TIMEOUT_MS,
   ),
   /** Changes a saved host (the whole input, as hosts.add takes it); reconnect to use it. */
   'hosts.update': method(z.object({ hostId: hostIdSchema, host: hostInputSchema }).strict(), hostViewSchema),
@@ -116,7 +136,12 @@ export const hostMethods = {
   'hosts.givePassword': method(
     z.object({ hostId: hostIdSchema, password: z.string().min(1, 'enter the password').max(1024) }).strict(),
     hostViewSchema,
-    120_000,
+    CONNECT_TIMEOUT_MS,
+  ),
+  /** Answers what the server asks mid-login (pendingPrompt), one answer per prompt, in order. */
+  'hosts.answerPrompt': method(
+    z.object({ hostId: hostIdSchema, answers: z.array(z.string().max(1024)).min(1).max(20) }).strict(),
+    hostViewSchema,
   ),
   'hosts.sshConfig': method(empty, z.array(sshConfigEntrySchema)),
   'hosts.importSshConfig': method(
@@ -129,12 +154,12 @@ export const hostMethods = {
   'hosts.add': method(hostInputSchema, hostViewSchema),
   'hosts.remove': method(hostRef, z.object({})),
   // connecting includes the agent install: allow for a slow link
-  'hosts.connect': method(hostRef, hostViewSchema, 120_000),
+  'hosts.connect': method(hostRef, hostViewSchema, CONNECT_TIMEOUT_MS),
   'hosts.disconnect': method(hostRef, hostViewSchema),
   'hosts.trustKey': method(
     z.object({ hostId: hostIdSchema, fingerprint: z.string().min(1) }).strict(),
     hostViewSchema,
-    120_000,
+    CONNECT_TIMEOUT_MS,
   ),
 }
 

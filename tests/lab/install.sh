@@ -20,11 +20,19 @@ declare -A NEED=(
   [/usr/bin/htpasswd]=apache2-utils   # a registry that wants a login (registry-auth.test.ts)
   [/usr/bin/aarch64-linux-gnu-g++]=g++-aarch64-linux-gnu   # node-pty for arm64 hosts (scripts/build-pty.sh)
   [/usr/bin/arm-linux-gnueabihf-g++]=g++-arm-linux-gnueabihf # node-pty for armv7 hosts
+  [/usr/bin/oathtool]=oathtool        # one-time codes for the two-factor login (ssh-two-factor.test.ts)
+)
+# files that are there but not executable -> package
+declare -A NEED_FILE=(
+  [/lib/x86_64-linux-gnu/security/pam_google_authenticator.so]=libpam-google-authenticator # a TOTP second factor
 )
 
 missing=()
 for f in "${!NEED[@]}"; do
   [[ -x $f ]] || missing+=("${NEED[$f]}")
+done
+for f in "${!NEED_FILE[@]}"; do
+  [[ -e $f ]] || missing+=("${NEED_FILE[$f]}")
 done
 # /bin/busybox alone is not enough: the dynamically linked `busybox` package ships the same path,
 # and a dynamic binary cannot run in the FROM-scratch image the lab builds. Require the static one.

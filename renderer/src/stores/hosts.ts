@@ -159,6 +159,21 @@ export const useHostsStore = defineStore('hosts', () => {
     return run(hostId, 'unlockKey', () => api.invoke('hosts.givePassword', { hostId, password }))
   }
 
+  /**
+   * Answers what the server asks mid-login. Not a run(): the connect that is waiting on the
+   * answer is still the host's pending action, and says how the login ended.
+   */
+  async function answerPrompt(hostId: string, answers: string[]): Promise<boolean> {
+    actionErrors.value[hostId] = undefined
+    try {
+      upsert(await api.invoke('hosts.answerPrompt', { hostId, answers }))
+      return true
+    } catch (err) {
+      actionErrors.value[hostId] = toErrorView(err)
+      return false
+    }
+  }
+
   /** The user refused the key: close the prompt now and tell the core to drop the attempt. */
   function declineKey(hostId: string): Promise<boolean> {
     declinedKeys.value[hostId] = byId.value[hostId]?.pendingHostKey?.fingerprint
@@ -225,6 +240,7 @@ export const useHostsStore = defineStore('hosts', () => {
     trustKey,
     unlockKey,
     givePassword,
+    answerPrompt,
     declineKey,
     keyPromptFor,
     engineProblem,

@@ -7,6 +7,8 @@ export interface HostFields {
   address: string
   user: string
   identityFile: string
+  /** 22 unless given. */
+  port?: number
 }
 
 /** Opens Add host from the sidebar, fills the form in its dialog and adds the host. */
@@ -16,7 +18,7 @@ export async function addHostInWindow(page: Page, host: HostFields): Promise<voi
   const dialog = page.getByRole('dialog', { name: 'Add host' })
   await dialog.getByLabel('Name', { exact: true }).fill(host.name)
   await dialog.getByLabel('Address').fill(host.address)
-  await dialog.getByLabel('Port').fill('22')
+  await dialog.getByLabel('Port').fill(String(host.port ?? 22))
   await dialog.getByLabel('User').fill(host.user)
   await dialog.getByLabel('Identity file').fill(host.identityFile)
   await dialog.getByRole('button', { name: 'Add', exact: true }).click()
