@@ -1,4 +1,4 @@
-/** docker save / load / import on streams that come from or go to main. */
+/** docker save / load / import, and a container's export, on streams that come from or go to main. */
 import type Docker from 'dockerode'
 import { BerthError } from '../protocol/errors'
 import type { DataStream } from '../protocol/wire/data-stream'
@@ -20,6 +20,17 @@ export async function saveInto(docker: Docker, images: string[], stream: DataStr
       (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as NodeJS.ReadableStream)),
     ),
   )
+  pipeInto(tar, stream).catch(() => {
+    // the reader gave up or the link dropped: the stream already says so to main
+  })
+}
+
+/** Starts `docker export` of the container's filesystem into the stream. */
+export async function exportInto(docker: Docker, container: string, stream: DataStream): Promise<void> {
+  const handle = docker.getContainer(container)
+  // checked first: an unknown one is a clear NOT_FOUND, not a broken tar halfway
+  await handle.inspect()
+  const tar = (await handle.export()) as NodeJS.ReadableStream
   pipeInto(tar, stream).catch(() => {
     // the reader gave up or the link dropped: the stream already says so to main
   })

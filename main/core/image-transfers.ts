@@ -37,6 +37,15 @@ export class ImageTransfers {
 
   readonly handlers: Handlers = {
     'images.saveToFile': async ({ hostId, transferId, images, path }) => this.saveToFile(hostId, transferId, images, expand(path)),
+    'containers.exportToFile': async ({ hostId, transferId, container, path }) => {
+      const file = expand(path)
+      await directoryOf(file)
+      const session = this.session(hostId)
+      const opened = await session.connectedPeer().request('transfer.export', { container })
+      const { streamId } = transferAgentMethods['transfer.export'].result.parse(opened)
+      // the size of a container's filesystem is not known before it is read: bytes only
+      return this.download(session, streamId, this.progress(transferId), file, 'export')
+    },
     'images.loadFromFile': async ({ hostId, transferId, path }) => {
       const file = await existingFile(expand(path))
       const { result, bytes } = await this.upload(hostId, transferId, file, 'transfer.load', {})
@@ -74,6 +83,11 @@ export class ImageTransfers {
     const sizes = await Promise.all(images.map((image) => this.imageSize(session, image)))
     const onBytes = this.progress(transferId, sizes.reduce((n, s) => n + s.size, 0))
     const { streamId } = transferAgentMethods['transfer.save'].result.parse(await session.connectedPeer().request('transfer.save', { images }))
+    return this.download(session, streamId, onBytes, path, 'save')
+  }
+
+  /** The agent's stream into a file here, as `.part` until it is whole. */
+  private async download(session: HostSession, streamId: number, onBytes: (n: number) => void, path: string, what: string): Promise<{ path: string; bytes: number }> {
     const source = readableFrom(session.connectedPeer().acceptStream(streamId, { manualAck: true }))
     const part = `${path}.part`
     let bytes = 0
@@ -85,7 +99,7 @@ export class ImageTransfers {
       await pipeline(source, createWriteStream(part, { mode: 0o600 }))
     } catch (err) {
       await unlink(part).catch(() => {})
-      throw cut(err, `the save from ${session.config.name} was cut; no file was written`)
+      throw cut(err, `the ${what} from ${session.config.name} was cut; no file was written`)
     }
     await rename(part, path)
     onBytes(0)

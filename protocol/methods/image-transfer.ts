@@ -1,6 +1,7 @@
 /**
  * Moving images: save to a tar file on this computer, load one into a host, import a root
- * filesystem tarball as an image, and copy an image straight from one host to another.
+ * filesystem tarball as an image, and copy an image straight from one host to another; and
+ * a container's filesystem exported to a tar file (docker export, what import takes).
  *
  * Bytes travel on flow-controlled streams (agent -> main -> agent, or a file), never held
  * whole in memory. The renderer calls main's `images.*File` / `images.copy`, naming a
@@ -9,6 +10,7 @@
  */
 import * as z from 'zod'
 import { hostIdSchema, method } from './common'
+import { containerRefSchema } from './containers'
 import { commitChangeProblem, parseEnvLine } from './container-run-fields'
 import { imageRefSchema, pullIdSchema, tagReferenceSchema } from './images'
 
@@ -76,6 +78,15 @@ export const imageTransferMethods = {
   'images.loadFromFile': method(
     z.object({ hostId: hostIdSchema, transferId: imageTransferIdSchema, path: localPath }).strict(),
     loadedSchema,
+    TRANSFER_DEADLINE_MS,
+  ),
+  /**
+   * docker export: the container's filesystem as it is now, one tar file here (no layers, no
+   * image config, no volumes' contents), which images.importFromFile makes an image of again.
+   */
+  'containers.exportToFile': method(
+    z.object({ hostId: hostIdSchema, transferId: imageTransferIdSchema, container: containerRefSchema, path: localPath }).strict(),
+    z.object({ path: z.string(), bytes: z.number().int().nonnegative() }),
     TRANSFER_DEADLINE_MS,
   ),
   /** docker import: a root filesystem tarball becomes a one-layer image. */
@@ -152,6 +163,8 @@ export const transferAgentMethods = {
   'transfer.build': method(z.object({ streamId: z.number().int(), ...buildOptions }).strict(), z.object({ imageId: z.string() }), BUILD_DEADLINE_MS),
   /** Opens a stream (its id in the answer) carrying `docker save` of the images. */
   'transfer.save': method(z.object({ images: z.array(imageRefSchema).min(1).max(100) }).strict(), z.object({ streamId: z.number().int() })),
+  /** Opens a stream (its id in the answer) carrying `docker export` of the container. */
+  'transfer.export': method(z.object({ container: containerRefSchema }).strict(), z.object({ streamId: z.number().int() })),
   /** Feeds the stream main opened (streamId) to `docker load`. */
   'transfer.load': method(z.object({ streamId: z.number().int() }).strict(), z.object({ loaded: z.array(z.string()) }), TRANSFER_DEADLINE_MS),
   'transfer.import': method(
