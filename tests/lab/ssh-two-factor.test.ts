@@ -9,15 +9,13 @@
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HostView } from '../../protocol/schema'
-import { launchBrowser } from './support/browser'
 import { call, startCore, type TestCore } from './support/core'
 import { labHost, readLab } from './support/lab'
 import { type PamSshd, startPamSshd } from './support/pam-sshd'
 import { addHostInWindow } from './support/ui'
-import { startWebApp, type WebApp } from './support/web-app'
+import { useWindow } from './support/window'
 
 const lab = readLab()
 const h1 = labHost(lab, 'h1')
@@ -139,29 +137,15 @@ describe('a login that asks for a one-time code', () => {
 })
 
 describe('the same in the window', () => {
-  let app: WebApp
-  let browser: Browser
-  let page: Page
-
-  beforeAll(async () => {
-    app = await startWebApp({ DOCKER_HOST: 'unix:///run/berth-lab/none.sock' })
-    browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-    await page.goto(app.url)
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
-  })
+  const ui = useWindow()
 
   it('shows the server\'s question after the key is trusted, and connects with the code typed in', async () => {
-    await addHostInWindow(page, { name: 'otp', address: h1.address, port: 2224, user: h1.user, identityFile: lab.identityFile })
-    const keyPrompt = page.getByRole('alertdialog')
+    await addHostInWindow(ui.page, { name: 'otp', address: h1.address, port: 2224, user: h1.user, identityFile: lab.identityFile })
+    const keyPrompt = ui.page.getByRole('alertdialog')
     await expect.poll(() => keyPrompt.textContent(), { timeout: 20_000 }).toContain(h1.hostKeyFingerprint)
     await keyPrompt.getByRole('button', { name: 'Trust and connect' }).click()
 
-    const question = page.getByRole('dialog', { name: 'Sign-in question' })
+    const question = ui.page.getByRole('dialog', { name: 'Sign-in question' })
     await expect.poll(() => question.count(), { timeout: 20_000 }).toBe(1)
     expect(await question.textContent()).toContain(`${h1.user}@${h1.address}:2224`)
     const field = question.getByLabel('Verification code')
@@ -170,11 +154,11 @@ describe('the same in the window', () => {
     expect(await question.getByRole('button', { name: 'Continue' }).isDisabled()).toBe(true)
     const typed = code()
     await field.fill(typed)
-    await page.screenshot({ path: join(import.meta.dirname, '../../out/screenshots/two-factor-prompt.png') })
+    await ui.page.screenshot({ path: join(import.meta.dirname, '../../out/screenshots/two-factor-prompt.png') })
     await question.getByRole('button', { name: 'Continue' }).click()
-    await expect.poll(() => page.locator('[data-host="otp"]').getAttribute('data-state'), { timeout: 30_000 }).toBe('connected')
+    await expect.poll(() => ui.page.locator('[data-host="otp"]').getAttribute('data-state'), { timeout: 30_000 }).toBe('connected')
     expect(await question.count()).toBe(0)
     // what was typed went to the server once and nowhere else
-    expect(app.output()).not.toContain(typed)
+    expect(ui.app.output()).not.toContain(typed)
   }, 60_000)
 })
