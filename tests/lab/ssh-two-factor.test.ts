@@ -3,7 +3,8 @@
  * as people set up with an authenticator app) asked by the server mid-login and answered from
  * the window. Two more sshds on lab host h1, each with a PAM service of its own:
  * - port 2223: the password, then the code (PAM: pam_unix, then google-authenticator);
- * - port 2224: a key, then the code (AuthenticationMethods publickey,keyboard-interactive).
+ * - port 2224: a key, then the code (AuthenticationMethods publickey,keyboard-interactive), also
+ *   as the ProxyJump hop in front of h2, whose question names itself.
  * The codes come from oathtool with the secret the server holds, as a phone would make them.
  */
 import { execFileSync } from 'node:child_process'
@@ -120,6 +121,23 @@ describe('a login that asks for a one-time code', () => {
     expect(connected.ok && (connected.result as HostView).mode).toBe('agent')
     expect(keyThenCode.log()).toMatch(new RegExp(`Partial publickey for ${h1.user}`))
     expect(keyThenCode.log()).toMatch(new RegExp(`Accepted keyboard-interactive/pam for ${h1.user}`))
+  }, 60_000)
+
+  it('names the jump host when it is the one asking, and goes on to the host behind it', async () => {
+    const h2 = labHost(lab, 'h2')
+    const view = await call<HostView>(t.core, 'hosts.add', {
+      name: 'behind-otp', address: h2.address, port: 22, user: h2.user, identityFile: lab.identityFile, proxyJump: `${h1.user}@${h1.address}:2224`,
+    })
+    // the jump's key was trusted by the test before; h2's is asked about once the jump lets Berth through
+    const first = t.core.invoke('hosts.connect', { hostId: view.id })
+    expect((await promptOf(view.id)).target).toBe(`${h1.user}@${h1.address}:2224`)
+    await call(t.core, 'hosts.answerPrompt', { hostId: view.id, answers: [code()] })
+    expect(await first).toMatchObject({ ok: false, error: { code: 'HOST_KEY_UNKNOWN' } })
+    const trusted = t.core.invoke('hosts.trustKey', { hostId: view.id, fingerprint: h2.hostKeyFingerprint })
+    await promptOf(view.id)
+    await call(t.core, 'hosts.answerPrompt', { hostId: view.id, answers: [code()] })
+    expect(await trusted).toMatchObject({ ok: true, result: { state: 'connected' } })
+    expect((await call<unknown[]>(t.core, 'containers.list', { hostId: view.id })).length).toBeGreaterThan(0)
   }, 60_000)
 
   it('says what is wrong when there is no question to answer, or the count is off', async () => {
