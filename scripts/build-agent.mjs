@@ -33,7 +33,7 @@ const unusedModules = {
 }
 
 const result = await build({
-  entryPoints: [join(root, 'agent/main.ts')],
+  entryPoints: [join(root, 'agent/runtime/main.ts')],
   bundle: true,
   platform: 'node',
   target: 'node18',

@@ -10,12 +10,12 @@ import { BerthError, type BerthErrorValue, toErrorValue } from '../../protocol/e
 import type { z } from 'zod'
 import { agentMethods, isAgentMethod, isLocalMethod, type LocalMethod, localMethods, type HostView } from '../../protocol/schema'
 import { parseOrThrow } from '../../protocol/validate'
-import { HostStore } from './host-store'
-import { type HostConfig, HostSession } from './host-session'
-import { localEngineExists } from './local-agent'
-import { passphraseOpens } from './ssh-auth'
-import { type SecretCipher, SecretStore } from './secret-store'
-import { readSshConfig } from './ssh-config-import'
+import { HostStore } from './hosts/host-store'
+import { type HostConfig, HostLink } from './hosts/host-link'
+import { localEngineExists } from './hosts/local-agent'
+import { passphraseOpens } from './ssh/auth'
+import { type SecretCipher, SecretStore } from './hosts/secret-store'
+import { readSshConfig } from './ssh/config-import'
 import { ImageBuilds } from './image-build'
 import { ImageTransfers } from './image-transfers'
 import { RegistryLogins } from './registry-logins'
@@ -45,7 +45,7 @@ type LocalHandlers = {
 
 export class BerthCore {
   private readonly events = new EventEmitter()
-  private readonly sessions = new Map<string, HostSession>()
+  private readonly links = new Map<string, HostLink>()
   private readonly store: HostStore
   private readonly env: NodeJS.ProcessEnv
   /** Key passphrases: typed (memory only) or saved by choice (encrypted); never logged. */
@@ -55,16 +55,16 @@ export class BerthCore {
   private readonly localHandlers: LocalHandlers
   /** Passwords the user typed, by user@address:port: memory only, never written or logged. */
   private readonly passwords = new Map<string, string>()
-  private readonly terminals = new Terminals((hostId) => this.session(hostId), (event, payload) => this.events.emit('event', event, payload))
-  private readonly transfers = new ImageTransfers((hostId) => this.session(hostId), (event, payload) => this.events.emit('event', event, payload))
-  private readonly builds = new ImageBuilds((hostId) => this.session(hostId), (event, payload) => this.events.emit('event', event, payload))
-  private readonly stats = new StatsSubscriptions((hostId) => this.session(hostId))
+  private readonly terminals = new Terminals((hostId) => this.link(hostId), (event, payload) => this.events.emit('event', event, payload))
+  private readonly transfers = new ImageTransfers((hostId) => this.link(hostId), (event, payload) => this.events.emit('event', event, payload))
+  private readonly builds = new ImageBuilds((hostId) => this.link(hostId), (event, payload) => this.events.emit('event', event, payload))
+  private readonly stats = new StatsSubscriptions((hostId) => this.link(hostId))
 
   constructor(private readonly options: CoreOptions) {
     this.env = options.env ?? process.env
     this.store = new HostStore(options.dataDir)
     this.secrets = new SecretStore(options.dataDir, options.cipher)
-    this.registries = new RegistryLogins((hostId) => this.session(hostId), this.secrets, (event, payload) => this.events.emit('event', event, payload))
+    this.registries = new RegistryLogins((hostId) => this.link(hostId), this.secrets, (event, payload) => this.events.emit('event', event, payload))
     this.localHandlers = this.makeLocalHandlers()
     this.events.setMaxListeners(100)
     this.events.on('event', (event: string, payload: unknown) => {
@@ -82,11 +82,11 @@ export class BerthCore {
     for (const [keyFile, passphrase] of await this.secrets.entries(PASSPHRASE_PREFIX)) this.passphrases.set(keyFile, passphrase)
     await this.registries.load()
     if (await localEngineExists(this.env)) {
-      this.addSession({ id: LOCAL_HOST_ID, name: hostname(), address: 'localhost', port: 0, user: '', local: true })
+      this.addLink({ id: LOCAL_HOST_ID, name: hostname(), address: 'localhost', port: 0, user: '', local: true })
     }
-    for (const config of await this.store.load()) this.addSession(config)
+    for (const config of await this.store.load()) this.addLink(config)
     if (this.options.autoConnect ?? true) {
-      for (const session of this.sessions.values()) session.connect().catch(() => {})
+      for (const link of this.links.values()) link.connect().catch(() => {})
     }
   }
 
@@ -110,7 +110,7 @@ export class BerthCore {
   }
 
   async close(): Promise<void> {
-    for (const session of this.sessions.values()) session.disconnect()
+    for (const link of this.links.values()) link.disconnect()
   }
 
   private async dispatch(method: string, params: unknown, client: ClientId): Promise<unknown> {
@@ -123,7 +123,7 @@ export class BerthCore {
       // one agent subscription serves every window: counted per client here
       if (method === 'stats.subscribe') return this.stats.subscribe(hostId, client, agentParams as { intervalMs?: number })
       if (method === 'stats.unsubscribe') return this.stats.unsubscribe(hostId, client)
-      return this.session(hostId).request(method, agentParams)
+      return this.link(hostId).request(method, agentParams)
     }
     if (!isLocalMethod(method)) throw new BerthError('UNSUPPORTED', `there is no method ${method}`)
     const handler = this.localHandlers[method] as (p: unknown) => Promise<unknown>
@@ -132,25 +132,25 @@ export class BerthCore {
 
   private makeLocalHandlers(): LocalHandlers {
     return {
-      'hosts.list': async () => [...this.sessions.values()].map((s) => s.snapshot),
+      'hosts.list': async () => [...this.links.values()].map((s) => s.snapshot),
       'hosts.add': async (input) => this.addHost(input),
       'hosts.remove': async ({ hostId }) => this.removeHost(hostId),
-      'hosts.connect': async ({ hostId }) => this.session(hostId).connect(),
-      'hosts.disconnect': async ({ hostId }) => this.session(hostId).disconnect(),
+      'hosts.connect': async ({ hostId }) => this.link(hostId).connect(),
+      'hosts.disconnect': async ({ hostId }) => this.link(hostId).disconnect(),
       'hosts.trustKey': async ({ hostId, fingerprint }) => this.trustKey(hostId, fingerprint),
       'hosts.unlockKey': async ({ hostId, keyFile, passphrase, save }) => this.unlockKey(hostId, keyFile, passphrase, save ?? false),
       'app.capabilities': async () => ({ saveSecrets: this.secrets.available }),
       'hosts.update': async ({ hostId, host }) => this.updateHost(hostId, host),
       'hosts.reorder': async ({ hostIds }) => this.reorder(hostIds),
       'hosts.givePassword': async ({ hostId, password }) => {
-        const session = this.session(hostId)
-        if (!session.snapshot.pendingPassword) throw new BerthError('CONFLICT', `${session.config.name} is not asking for a password: connect again`)
-        this.passwords.set(session.passwordTarget(), password)
-        return session.connect()
+        const link = this.link(hostId)
+        if (!link.snapshot.pendingPassword) throw new BerthError('CONFLICT', `${link.config.name} is not asking for a password: connect again`)
+        this.passwords.set(link.passwordTarget(), password)
+        return link.connect()
       },
-      'hosts.answerPrompt': async ({ hostId, answers }) => this.session(hostId).answerPrompt(answers),
+      'hosts.answerPrompt': async ({ hostId, answers }) => this.link(hostId).answerPrompt(answers),
       'hosts.sshConfig': async () => {
-        const names = new Set([...this.sessions.values()].map((s) => s.config.name.toLowerCase()))
+        const names = new Set([...this.links.values()].map((s) => s.config.name.toLowerCase()))
         return (await readSshConfig(this.home)).map((e) => ({ ...e, added: names.has(e.name.toLowerCase()) }))
       },
       'hosts.importSshConfig': async ({ names }) => this.importSshConfig(names),
@@ -165,15 +165,15 @@ export class BerthCore {
     return this.options.homeDir ?? homedir()
   }
 
-  private session(hostId: string): HostSession {
-    const session = this.sessions.get(hostId)
-    if (!session) throw new BerthError('NOT_FOUND', `there is no host with id ${hostId}`)
-    return session
+  private link(hostId: string): HostLink {
+    const link = this.links.get(hostId)
+    if (!link) throw new BerthError('NOT_FOUND', `there is no host with id ${hostId}`)
+    return link
   }
 
-  private addSession(config: HostConfig): HostSession {
+  private addLink(config: HostConfig): HostLink {
     const home = this.home
-    const session = new HostSession(config, {
+    const link = new HostLink(config, {
       ssh: {
         homeDir: home,
         knownHostsFiles: [userKnownHostsFile(home), berthKnownHostsFile(this.options.dataDir)],
@@ -186,54 +186,54 @@ export class BerthCore {
       emit: (event, payload) => this.events.emit('event', event, payload),
       forgetPassword: (target) => this.passwords.delete(target),
       savedHost: (name) => {
-        const found = [...this.sessions.values()].find((s) => !s.config.local && s.config.name === name)?.config
+        const found = [...this.links.values()].find((s) => !s.config.local && s.config.name === name)?.config
         if (!found) return undefined
         const hop = { address: found.address, port: found.port, user: found.user }
         return found.identityFile ? { ...hop, identityFile: found.identityFile } : hop
       },
     })
-    this.sessions.set(config.id, session)
-    return session
+    this.links.set(config.id, link)
+    return link
   }
 
   private async addHost(input: Omit<HostConfig, 'id'>): Promise<HostView> {
-    const duplicate = [...this.sessions.values()].find((s) => s.config.name.toLowerCase() === input.name.toLowerCase())
+    const duplicate = [...this.links.values()].find((s) => s.config.name.toLowerCase() === input.name.toLowerCase())
     if (duplicate) throw new BerthError('CONFLICT', `a host named ${input.name} already exists`)
     const config: HostConfig = { ...input, id: randomUUID().slice(0, 8) }
-    const session = this.addSession(config)
+    const link = this.addLink(config)
     await this.persist()
-    this.events.emit('event', 'host.stateChanged', session.snapshot)
-    return session.snapshot
+    this.events.emit('event', 'host.stateChanged', link.snapshot)
+    return link.snapshot
   }
 
   private async updateHost(hostId: string, input: Omit<HostConfig, 'id'>): Promise<HostView> {
-    const session = this.session(hostId)
-    if (session.config.local) throw new BerthError('INVALID_INPUT', 'this computer has no settings to change')
-    const clash = [...this.sessions.values()].find((s) => s !== session && s.config.name.toLowerCase() === input.name.toLowerCase())
+    const link = this.link(hostId)
+    if (link.config.local) throw new BerthError('INVALID_INPUT', 'this computer has no settings to change')
+    const clash = [...this.links.values()].find((s) => s !== link && s.config.name.toLowerCase() === input.name.toLowerCase())
     if (clash) throw new BerthError('CONFLICT', `a host named ${input.name} already exists`)
-    const view = session.reconfigure({ ...input, id: hostId })
+    const view = link.reconfigure({ ...input, id: hostId })
     await this.persist()
     return view
   }
 
   /** Reorders by the ids given; hosts not named keep their place after them. */
   private async reorder(hostIds: string[]): Promise<HostView[]> {
-    const unknown = hostIds.filter((id) => !this.sessions.has(id))
+    const unknown = hostIds.filter((id) => !this.links.has(id))
     if (unknown.length) throw new BerthError('NOT_FOUND', `there is no host with id ${unknown.join(', ')}`)
-    const entries = [...this.sessions.entries()]
+    const entries = [...this.links.entries()]
     const rank = (id: string) => (hostIds.includes(id) ? hostIds.indexOf(id) : hostIds.length)
     entries.sort(([a], [b]) => rank(a) - rank(b))
-    this.sessions.clear()
-    for (const [id, session] of entries) this.sessions.set(id, session)
+    this.links.clear()
+    for (const [id, link] of entries) this.links.set(id, link)
     await this.persist()
     return entries.map(([, s]) => s.snapshot)
   }
 
   private async removeHost(hostId: string): Promise<Record<string, never>> {
-    const session = this.session(hostId)
-    if (session.config.local) throw new BerthError('INVALID_INPUT', 'this computer cannot be removed')
-    session.disconnect()
-    this.sessions.delete(hostId)
+    const link = this.link(hostId)
+    if (link.config.local) throw new BerthError('INVALID_INPUT', 'this computer cannot be removed')
+    link.disconnect()
+    this.links.delete(hostId)
     await this.persist()
     this.events.emit('event', 'host.removed', { hostId })
     return {}
@@ -253,9 +253,9 @@ export class BerthCore {
 
   /** Checked here first, so a wrong passphrase is said plainly and nothing is sent. */
   private async unlockKey(hostId: string, keyFile: string, passphrase: string, save: boolean): Promise<HostView> {
-    const session = this.session(hostId)
-    if (session.snapshot.pendingPassphrase?.keyFile !== keyFile) {
-      throw new BerthError('CONFLICT', `${session.config.name} is not waiting for the passphrase of ${keyFile}: connect again`)
+    const link = this.link(hostId)
+    if (link.snapshot.pendingPassphrase?.keyFile !== keyFile) {
+      throw new BerthError('CONFLICT', `${link.config.name} is not waiting for the passphrase of ${keyFile}: connect again`)
     }
     if (!(await passphraseOpens(keyFile, passphrase))) {
       throw new BerthError('AUTH_FAILED', `that passphrase does not open ${keyFile}`)
@@ -263,19 +263,19 @@ export class BerthCore {
     // refused before it is used, so asking to save where nothing can be saved changes nothing
     if (save) await this.secrets.save(`${PASSPHRASE_PREFIX}${keyFile}`, passphrase)
     this.passphrases.set(keyFile, passphrase)
-    return session.connect()
+    return link.connect()
   }
 
   private async trustKey(hostId: string, fingerprint: string): Promise<HostView> {
-    const session = this.session(hostId)
-    const pending = session.snapshot.pendingHostKey
+    const link = this.link(hostId)
+    const pending = link.snapshot.pendingHostKey
     if (!pending || pending.fingerprint !== fingerprint) {
-      throw new BerthError('CONFLICT', `no unknown key with fingerprint ${fingerprint} is waiting for ${session.config.name}: connect again`)
+      throw new BerthError('CONFLICT', `no unknown key with fingerprint ${fingerprint} is waiting for ${link.config.name}: connect again`)
     }
-    return session.connect({ trustFingerprint: fingerprint })
+    return link.connect({ trustFingerprint: fingerprint })
   }
 
   private persist(): Promise<void> {
-    return this.store.save([...this.sessions.values()].map((s) => s.config))
+    return this.store.save([...this.links.values()].map((s) => s.config))
   }
 }

@@ -12,7 +12,7 @@ import type { z } from 'zod'
 import { BerthError } from '../../protocol/errors'
 import { type imageBuildMethods, transferAgentEvents, transferAgentMethods } from '../../protocol/schema'
 import { pipeInto } from '../../protocol/wire/node-streams'
-import type { HostSession } from './host-session'
+import type { HostLink } from './hosts/host-link'
 
 type BuildParams = z.output<(typeof imageBuildMethods)['images.build']['params']>
 
@@ -35,7 +35,7 @@ async function contextTar(context: string, dockerfile: string): Promise<NodeJS.R
 
 export class ImageBuilds {
   constructor(
-    private readonly session: (hostId: string) => HostSession,
+    private readonly link: (hostId: string) => HostLink,
     private readonly emit: (event: string, payload: unknown) => void,
   ) {}
 
@@ -49,7 +49,7 @@ export class ImageBuilds {
     const dockerfileInfo = await stat(join(context, dockerfile)).catch(() => undefined)
     if (!dockerfileInfo?.isFile()) throw new BerthError('NOT_FOUND', `there is no ${dockerfile} in ${context}`)
 
-    const peer = this.session(hostId).connectedPeer()
+    const peer = this.link(hostId).connectedPeer()
     const stream = peer.openStream()
     const onEvent = (event: string, payload: unknown): void => {
       if (event !== 'transfer.buildOutput') return

@@ -14,7 +14,7 @@ import type { z } from 'zod'
 import { BerthError, toErrorValue } from '../../protocol/errors'
 import { agentMethods, type imageTransferMethods, transferAgentMethods } from '../../protocol/schema'
 import { pipeInto, readableFrom } from '../../protocol/wire/node-streams'
-import type { HostSession } from './host-session'
+import type { HostLink } from './hosts/host-link'
 
 type Handlers = {
   [M in keyof typeof imageTransferMethods]: (
@@ -31,7 +31,7 @@ function platformOf(arch: string, variant?: string): string {
 
 export class ImageTransfers {
   constructor(
-    private readonly session: (hostId: string) => HostSession,
+    private readonly link: (hostId: string) => HostLink,
     private readonly emit: (event: string, payload: unknown) => void,
   ) {}
 
@@ -40,11 +40,11 @@ export class ImageTransfers {
     'containers.exportToFile': async ({ hostId, transferId, container, path }) => {
       const file = expand(path)
       await directoryOf(file)
-      const session = this.session(hostId)
-      const opened = await session.connectedPeer().request('transfer.export', { container })
+      const link = this.link(hostId)
+      const opened = await link.connectedPeer().request('transfer.export', { container })
       const { streamId } = transferAgentMethods['transfer.export'].result.parse(opened)
       // the size of a container's filesystem is not known before it is read: bytes only
-      return this.download(session, streamId, this.progress(transferId), file, 'export')
+      return this.download(link, streamId, this.progress(transferId), file, 'export')
     },
     'images.loadFromFile': async ({ hostId, transferId, path }) => {
       const file = await existingFile(expand(path))
@@ -72,23 +72,23 @@ export class ImageTransfers {
     }
   }
 
-  private async imageSize(session: HostSession, image: string): Promise<{ size: number; platform: string; os: string }> {
-    const details = agentMethods['images.inspect'].result.parse(await session.request('images.inspect', { image }))
+  private async imageSize(link: HostLink, image: string): Promise<{ size: number; platform: string; os: string }> {
+    const details = agentMethods['images.inspect'].result.parse(await link.request('images.inspect', { image }))
     return { size: details.size, platform: platformOf(details.architecture, details.variant), os: details.os }
   }
 
   private async saveToFile(hostId: string, transferId: string, images: string[], path: string): Promise<{ path: string; bytes: number }> {
     await directoryOf(path)
-    const session = this.session(hostId)
-    const sizes = await Promise.all(images.map((image) => this.imageSize(session, image)))
+    const link = this.link(hostId)
+    const sizes = await Promise.all(images.map((image) => this.imageSize(link, image)))
     const onBytes = this.progress(transferId, sizes.reduce((n, s) => n + s.size, 0))
-    const { streamId } = transferAgentMethods['transfer.save'].result.parse(await session.connectedPeer().request('transfer.save', { images }))
-    return this.download(session, streamId, onBytes, path, 'save')
+    const { streamId } = transferAgentMethods['transfer.save'].result.parse(await link.connectedPeer().request('transfer.save', { images }))
+    return this.download(link, streamId, onBytes, path, 'save')
   }
 
   /** The agent's stream into a file here, as `.part` until it is whole. */
-  private async download(session: HostSession, streamId: number, onBytes: (n: number) => void, path: string, what: string): Promise<{ path: string; bytes: number }> {
-    const source = readableFrom(session.connectedPeer().acceptStream(streamId, { manualAck: true }))
+  private async download(link: HostLink, streamId: number, onBytes: (n: number) => void, path: string, what: string): Promise<{ path: string; bytes: number }> {
+    const source = readableFrom(link.connectedPeer().acceptStream(streamId, { manualAck: true }))
     const part = `${path}.part`
     let bytes = 0
     source.on('data', (chunk: Buffer) => {
@@ -99,7 +99,7 @@ export class ImageTransfers {
       await pipeline(source, createWriteStream(part, { mode: 0o600 }))
     } catch (err) {
       await unlink(part).catch(() => {})
-      throw cut(err, `the ${what} from ${session.config.name} was cut; no file was written`)
+      throw cut(err, `the ${what} from ${link.config.name} was cut; no file was written`)
     }
     await rename(part, path)
     onBytes(0)
@@ -113,7 +113,7 @@ export class ImageTransfers {
     method: 'transfer.load' | 'transfer.import',
     options: object,
   ): Promise<{ result: unknown; bytes: number }> {
-    const peer = this.session(hostId).connectedPeer()
+    const peer = this.link(hostId).connectedPeer()
     const stream = peer.openStream()
     const onBytes = this.progress(transferId, file.size)
     const done = peer.request(method, { streamId: stream.id, ...options }, { timeoutMs: transferAgentMethods[method].timeoutMs })
@@ -130,8 +130,8 @@ export class ImageTransfers {
 
   private async copy(params: z.output<(typeof imageTransferMethods)['images.copy']['params']>): Promise<{ loaded: string[]; bytes: number }> {
     const { fromHostId, toHostId, transferId, image, anyPlatform } = params
-    const from = this.session(fromHostId)
-    const to = this.session(toHostId)
+    const from = this.link(fromHostId)
+    const to = this.link(toHostId)
     const { size, platform } = await this.imageSize(from, image)
     const hostArch = to.snapshot.arch
     if (!anyPlatform && hostArch && hostArch !== platform) {

@@ -7,8 +7,8 @@ import type { z } from 'zod'
 import { parseImageReference } from '../../protocol/image-reference'
 import { BerthError } from '../../protocol/errors'
 import { registryAgentEvents, registryAgentMethods, type registryAuthMethods, type RegistryLogin } from '../../protocol/schema'
-import type { HostSession } from './host-session'
-import type { SecretStore } from './secret-store'
+import type { HostLink } from './hosts/host-link'
+import type { SecretStore } from './hosts/secret-store'
 
 type Handlers = {
   [M in keyof typeof registryAuthMethods]: (
@@ -31,7 +31,7 @@ export class RegistryLogins {
   private readonly logins = new Map<string, Login>()
 
   constructor(
-    private readonly session: (hostId: string) => HostSession,
+    private readonly link: (hostId: string) => HostLink,
     private readonly secrets: SecretStore,
     private readonly emit: (event: string, payload: unknown) => void,
   ) {}
@@ -52,7 +52,7 @@ export class RegistryLogins {
       }
       const auth = { username, password, serveraddress: serverAddress(domain) }
       const checked = registryAgentMethods['registry.checkLogin'].result.parse(
-        await this.session(hostId).connectedPeer().request('registry.checkLogin', { auth }, { timeoutMs: 60_000 }),
+        await this.link(hostId).connectedPeer().request('registry.checkLogin', { auth }, { timeoutMs: 60_000 }),
       )
       if (save) await this.secrets.save(`${PREFIX}${domain}`, JSON.stringify({ username, password }))
       else await this.secrets.forget(`${PREFIX}${domain}`)
@@ -82,7 +82,7 @@ export class RegistryLogins {
     if (!parsed.ok) throw new BerthError('INVALID_INPUT', parsed.message)
     const domain = parsed.ref.domain
     const login = this.logins.get(domain)
-    const peer = this.session(hostId).connectedPeer()
+    const peer = this.link(hostId).connectedPeer()
     const onEvent = (event: string, payload: unknown): void => {
       if (event !== 'registry.pushProgress') return
       const p = registryAgentEvents['registry.pushProgress'].safeParse(payload)

@@ -9,7 +9,7 @@
 import type { z } from 'zod'
 import { toErrorValue } from '../../protocol/errors'
 import { DEFAULT_STATS_INTERVAL_MS, type HostView, type statMethods } from '../../protocol/schema'
-import type { HostSession } from './host-session'
+import type { HostLink } from './hosts/host-link'
 
 /** Who is calling the core: one Electron window or one WebSocket of the browser shell. */
 export type ClientId = string
@@ -25,16 +25,16 @@ export class StatsSubscriptions {
   /** Hosts seen connected, so a return to 'connected' is told apart from other state updates. */
   private readonly connected = new Set<string>()
 
-  constructor(private readonly session: (hostId: string) => HostSession) {}
+  constructor(private readonly link: (hostId: string) => HostLink) {}
 
   async subscribe(hostId: string, client: ClientId, params: Params<'stats.subscribe'>): Promise<Result<'stats.subscribe'>> {
-    const session = this.session(hostId)
+    const link = this.link(hostId)
     const clients = this.clients.get(hostId) ?? new Map<ClientId, number>()
     const before = clients.get(client)
     clients.set(client, params.intervalMs ?? DEFAULT_STATS_INTERVAL_MS)
     this.clients.set(hostId, clients)
     try {
-      return (await session.request('stats.subscribe', { intervalMs: shortest(clients) })) as Result<'stats.subscribe'>
+      return (await link.request('stats.subscribe', { intervalMs: shortest(clients) })) as Result<'stats.subscribe'>
     } catch (err) {
       // a refused subscription leaves things as they were
       if (before === undefined) this.drop(hostId, client)
@@ -45,15 +45,15 @@ export class StatsSubscriptions {
 
   /** Leaves even while the host is away, so it is not taken up again on return. */
   async unsubscribe(hostId: string, client: ClientId): Promise<Result<'stats.unsubscribe'>> {
-    const session = this.session(hostId)
+    const link = this.link(hostId)
     const before = this.clients.get(hostId)
     if (!before?.has(client)) return { subscribed: false }
     const oldInterval = shortest(before)
     this.drop(hostId, client)
     const left = this.clients.get(hostId)
-    if (session.snapshot.state !== 'connected') return { subscribed: false }
-    if (!left) await session.request('stats.unsubscribe', {})
-    else if (shortest(left) !== oldInterval) await session.request('stats.subscribe', { intervalMs: shortest(left) })
+    if (link.snapshot.state !== 'connected') return { subscribed: false }
+    if (!left) await link.request('stats.unsubscribe', {})
+    else if (shortest(left) !== oldInterval) await link.request('stats.subscribe', { intervalMs: shortest(left) })
     return { subscribed: false }
   }
 
@@ -70,7 +70,7 @@ export class StatsSubscriptions {
     this.connected.add(view.id)
     const clients = this.clients.get(view.id)
     if (wasConnected || !clients) return
-    this.session(view.id)
+    this.link(view.id)
       .request('stats.subscribe', { intervalMs: shortest(clients) })
       .catch((err: unknown) => onError(view.id, toErrorValue(err).message))
   }

@@ -22,7 +22,7 @@ import {
 } from '../../protocol/schema'
 import type { DataStream } from '../../protocol/wire/data-stream'
 import type { Peer } from '../../protocol/wire/peer'
-import type { HostSession } from './host-session'
+import type { HostLink } from './hosts/host-link'
 
 type Handlers = {
   [M in keyof typeof terminalMethods]: (
@@ -55,7 +55,7 @@ export class Terminals {
   private readonly earlyEndings = new Map<string, SessionInfo>()
 
   constructor(
-    private readonly session: (hostId: string) => HostSession,
+    private readonly link: (hostId: string) => HostLink,
     private readonly emit: (event: string, payload: unknown) => void,
   ) {}
 
@@ -89,7 +89,7 @@ export class Terminals {
     },
     'terminals.replay': async ({ terminalId }) => {
       const entry = this.entry(terminalId)
-      const peer = this.session(entry.info.hostId).connectedPeer()
+      const peer = this.link(entry.info.hostId).connectedPeer()
       return sessionMethods['session.replay'].result.parse(await peer.request('session.replay', { sessionId: terminalId }))
     },
   }
@@ -114,7 +114,7 @@ export class Terminals {
   }
 
   private async open(hostId: string, spec: TerminalSpec): Promise<TerminalInfo> {
-    const peer = this.session(hostId).connectedPeer()
+    const peer = this.link(hostId).connectedPeer()
     const opened = sessionMethods['session.open'].result.parse(
       await peer.request('session.open', spec, { timeoutMs: sessionMethods['session.open'].timeoutMs }),
     )
@@ -133,7 +133,7 @@ export class Terminals {
     const { hostId, terminalId } = entry.info
     let peer: Peer
     try {
-      peer = this.session(hostId).connectedPeer()
+      peer = this.link(hostId).connectedPeer()
     } catch {
       return
     }
@@ -222,7 +222,7 @@ export class Terminals {
 
   private connectedPeerOf(entry: Entry): Peer {
     if (!ACTIVE.has(entry.info.state)) throw new BerthError('CONFLICT', `this terminal has ${entry.info.state === 'exited' ? 'exited' : entry.info.state}`)
-    return this.session(entry.info.hostId).connectedPeer()
+    return this.link(entry.info.hostId).connectedPeer()
   }
 
   private async call(terminalId: string, method: 'session.resize', params: object): Promise<Record<string, never>> {
@@ -235,10 +235,10 @@ export class Terminals {
     this.entries.delete(terminalId)
     this.setState(entry, { state: 'closed', message: undefined })
     try {
-      await this.session(entry.info.hostId).connectedPeer().request('session.close', { sessionId: terminalId })
+      await this.link(entry.info.hostId).connectedPeer().request('session.close', { sessionId: terminalId })
     } catch {
       // an ended session may already be gone; one on a host that is down now ends there
-      // when the agent finds nobody has watched it for an hour (agent/sessions/registry.ts)
+      // when the agent finds nobody has watched it for an hour (agent/terminals/session-table.ts)
     }
     return {}
   }

@@ -3,6 +3,6 @@ import './zod-config'
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
-import './styles/base.css'
+import './ui/base.css'
 
 createApp(App).use(createPinia()).mount('#app')

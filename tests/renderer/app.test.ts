@@ -4,7 +4,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { provideApi } from '../../renderer/src/api/use-api'
 import App from '../../renderer/src/App.vue'
-import { useHostsStore } from '../../renderer/src/stores/hosts'
+import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
 import { container, createFakeApi, host, type FakeApi } from './fake-api'
 
 let fake: FakeApi

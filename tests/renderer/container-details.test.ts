@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ContainerDetails } from '../../protocol/schema'
 import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
-import ContainerTable from '../../renderer/src/components/ContainerTable.vue'
-import { useHostsStore } from '../../renderer/src/stores/hosts'
+import ContainerTable from '../../renderer/src/features/containers/ContainerTable.vue'
+import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
 import { container, createFakeApi, host, type FakeApi } from './fake-api'
 
 let fake: FakeApi

@@ -4,9 +4,9 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ContainerState, ContainerSummary } from '../../protocol/schema'
 import { provideApi } from '../../renderer/src/api/use-api'
-import ContainerTable from '../../renderer/src/components/ContainerTable.vue'
-import { queryContainers } from '../../renderer/src/container-filter'
-import { useHostsStore } from '../../renderer/src/stores/hosts'
+import ContainerTable from '../../renderer/src/features/containers/ContainerTable.vue'
+import { queryContainers } from '../../renderer/src/features/containers/container-filter'
+import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
 import { container, createFakeApi, host, type FakeApi } from './fake-api'
 
 const MANY = 5_000

@@ -5,8 +5,8 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ContainerDetails, ContainerMount } from '../../protocol/schema'
 import { provideApi } from '../../renderer/src/api/use-api'
-import ContainerDetailsPanel from '../../renderer/src/components/ContainerDetails.vue'
-import { useHostsStore } from '../../renderer/src/stores/hosts'
+import ContainerDetailsPanel from '../../renderer/src/features/containers/ContainerDetails.vue'
+import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
 import { container, createFakeApi, host, type FakeApi } from './fake-api'
 
 let fake: FakeApi

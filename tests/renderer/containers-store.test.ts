@@ -4,9 +4,9 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ContainerSummary } from '../../protocol/schema'
 import { provideApi } from '../../renderer/src/api/use-api'
-import { containerStateLabel } from '../../renderer/src/format'
-import { useContainersStore } from '../../renderer/src/stores/containers'
-import { useHostsStore } from '../../renderer/src/stores/hosts'
+import { containerStateLabel } from '../../renderer/src/ui/format'
+import { useContainersStore } from '../../renderer/src/features/containers/containers-store'
+import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
 import { container, createFakeApi, deferred, host, type FakeApi } from './fake-api'
 
 let fake: FakeApi

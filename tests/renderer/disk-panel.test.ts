@@ -4,8 +4,8 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { DiskUsage } from '../../protocol/schema'
 import { provideApi } from '../../renderer/src/api/use-api'
-import DiskPanel from '../../renderer/src/components/DiskPanel.vue'
-import { humanSize, reclaimableText } from '../../renderer/src/disk-format'
+import DiskPanel from '../../renderer/src/features/system/DiskPanel.vue'
+import { humanSize, reclaimableText } from '../../renderer/src/features/system/disk-format'
 import { createFakeApi, type FakeApi } from './fake-api'
 
 let fake: FakeApi

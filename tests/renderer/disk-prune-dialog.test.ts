@@ -2,8 +2,8 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { describe, expect, it, vi } from 'vitest'
 import type { PruneCandidate, PruneOutcome } from '../../protocol/schema'
-import DiskPruneDialog from '../../renderer/src/components/DiskPruneDialog.vue'
-import type { Outcome } from '../../renderer/src/stores/volumes'
+import DiskPruneDialog from '../../renderer/src/features/system/DiskPruneDialog.vue'
+import type { Outcome } from '../../renderer/src/features/volumes/volumes-store'
 import { deferred } from './fake-api'
 
 const items: PruneCandidate[] = [

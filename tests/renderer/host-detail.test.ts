@@ -6,8 +6,8 @@ import { defineComponent, h } from 'vue'
 import type { HostView } from '../../protocol/schema'
 import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
-import HostDetail from '../../renderer/src/components/HostDetail.vue'
-import { useHostsStore } from '../../renderer/src/stores/hosts'
+import HostDetail from '../../renderer/src/features/hosts/HostDetail.vue'
+import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
 import { createFakeApi, host, type FakeApi } from './fake-api'
 
 let fake: FakeApi

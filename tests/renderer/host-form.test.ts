@@ -4,8 +4,8 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
-import HostForm from '../../renderer/src/components/HostForm.vue'
-import { useHostsStore } from '../../renderer/src/stores/hosts'
+import HostForm from '../../renderer/src/features/hosts/HostForm.vue'
+import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
 import { createFakeApi, host, type FakeApi } from './fake-api'
 
 let fake: FakeApi

@@ -4,7 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { HostView } from '../../protocol/schema'
 import { provideApi } from '../../renderer/src/api/use-api'
-import { useHostsStore } from '../../renderer/src/stores/hosts'
+import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
 import { createFakeApi, deferred, host, type FakeApi } from './fake-api'
 
 let fake: FakeApi

@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ImageRow } from '../../protocol/schema'
 import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
-import ImageDetails from '../../renderer/src/components/ImageDetails.vue'
-import ImagePanel from '../../renderer/src/components/ImagePanel.vue'
-import { useHostsStore } from '../../renderer/src/stores/hosts'
+import ImageDetails from '../../renderer/src/features/images/ImageDetails.vue'
+import ImagePanel from '../../renderer/src/features/images/ImagePanel.vue'
+import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
 import { createFakeApi, deferred, host, type FakeApi } from './fake-api'
 
 let fake: FakeApi

@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ImageDetails, ImageRow } from '../../protocol/schema'
 import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
-import ImagePanel from '../../renderer/src/components/ImagePanel.vue'
-import { createdAgo, groupImages, humanSize } from '../../renderer/src/stores/images'
-import { useHostsStore } from '../../renderer/src/stores/hosts'
+import ImagePanel from '../../renderer/src/features/images/ImagePanel.vue'
+import { createdAgo, groupImages, humanSize } from '../../renderer/src/features/images/images-store'
+import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
 import { createFakeApi, host, type FakeApi } from './fake-api'
 
 let fake: FakeApi

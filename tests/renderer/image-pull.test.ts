@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ApiResult } from '../../protocol/schema'
 import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
-import PullDialog from '../../renderer/src/components/PullDialog.vue'
-import { useHostsStore } from '../../renderer/src/stores/hosts'
-import { pullFraction } from '../../renderer/src/stores/images'
+import PullDialog from '../../renderer/src/features/images/PullDialog.vue'
+import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
+import { pullFraction } from '../../renderer/src/features/images/images-store'
 import { createFakeApi, deferred, host, type FakeApi } from './fake-api'
 
 let fake: FakeApi

@@ -4,7 +4,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { LogLine } from '../../protocol/schema'
 import { provideApi } from '../../renderer/src/api/use-api'
-import LogViewer from '../../renderer/src/components/LogViewer.vue'
+import LogViewer from '../../renderer/src/features/logs/LogViewer.vue'
 import { createFakeApi, type FakeApi } from './fake-api'
 
 let fake: FakeApi

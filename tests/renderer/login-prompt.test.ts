@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { HostView } from '../../protocol/schema'
 import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
-import LoginPrompt from '../../renderer/src/components/LoginPrompt.vue'
+import LoginPrompt from '../../renderer/src/features/hosts/LoginPrompt.vue'
 import { createFakeApi } from './fake-api'
 
 const prompt: NonNullable<HostView['pendingPrompt']> = {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ManifestReport } from '../../protocol/schema'
 import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
-import ManifestExplorer from '../../renderer/src/components/ManifestExplorer.vue'
+import ManifestExplorer from '../../renderer/src/features/images/ManifestExplorer.vue'
 import { createFakeApi, deferred, type FakeApi } from './fake-api'
 
 let fake: FakeApi

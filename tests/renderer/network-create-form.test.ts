@@ -4,8 +4,8 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
-import NetworkCreateForm from '../../renderer/src/components/NetworkCreateForm.vue'
-import VolumeCreateForm from '../../renderer/src/components/VolumeCreateForm.vue'
+import NetworkCreateForm from '../../renderer/src/features/networks/NetworkCreateForm.vue'
+import VolumeCreateForm from '../../renderer/src/features/volumes/VolumeCreateForm.vue'
 import { createFakeApi, type FakeApi } from './fake-api'
 
 let fake: FakeApi

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { NetworkSummary } from '../../protocol/schema'
 import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
-import NetworkPanel from '../../renderer/src/components/NetworkPanel.vue'
+import NetworkPanel from '../../renderer/src/features/networks/NetworkPanel.vue'
 import { createFakeApi, type FakeApi } from './fake-api'
 
 let fake: FakeApi

@@ -4,9 +4,9 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ImageRow } from '../../protocol/schema'
 import { provideApi } from '../../renderer/src/api/use-api'
-import RunForm from '../../renderer/src/components/RunForm.vue'
-import { localImage, platformNote } from '../../renderer/src/platform-note'
-import { useHostsStore } from '../../renderer/src/stores/hosts'
+import RunForm from '../../renderer/src/features/containers/RunForm.vue'
+import { localImage, platformNote } from '../../renderer/src/features/images/platform-note'
+import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
 import { createFakeApi, host } from './fake-api'
 
 const row = (repository: string, tag: string, architecture: string) => ({ id: `sha256:${'b'.repeat(64)}`, repository, tag, architecture, os: 'linux' }) as ImageRow

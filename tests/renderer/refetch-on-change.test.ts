@@ -2,8 +2,8 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { provideApi } from '../../renderer/src/api/use-api'
-import { useNetworksStore } from '../../renderer/src/stores/networks'
-import { useVolumesStore } from '../../renderer/src/stores/volumes'
+import { useNetworksStore } from '../../renderer/src/features/networks/networks-store'
+import { useVolumesStore } from '../../renderer/src/features/volumes/volumes-store'
 import { createFakeApi } from './fake-api'
 
 let restore = () => {}

@@ -5,9 +5,9 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
-import ContainerTable from '../../renderer/src/components/ContainerTable.vue'
-import RunForm from '../../renderer/src/components/RunForm.vue'
-import { useHostsStore } from '../../renderer/src/stores/hosts'
+import ContainerTable from '../../renderer/src/features/containers/ContainerTable.vue'
+import RunForm from '../../renderer/src/features/containers/RunForm.vue'
+import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
 import { container, createFakeApi, host, type FakeApi } from './fake-api'
 
 let fake: FakeApi

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { HostView } from '../../protocol/schema'
 import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
-import SecretPrompt from '../../renderer/src/components/SecretPrompt.vue'
+import SecretPrompt from '../../renderer/src/features/hosts/SecretPrompt.vue'
 import { createFakeApi } from './fake-api'
 
 const host: HostView = {

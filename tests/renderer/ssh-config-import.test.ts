@@ -2,7 +2,7 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { describe, expect, it } from 'vitest'
-import SshConfigImport from '../../renderer/src/components/SshConfigImport.vue'
+import SshConfigImport from '../../renderer/src/features/hosts/SshConfigImport.vue'
 import { provideApi } from '../../renderer/src/api/use-api'
 import { createFakeApi } from './fake-api'
 

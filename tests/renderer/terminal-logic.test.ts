@@ -1,10 +1,10 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest'
-import { splitInput } from '../../renderer/src/terminal/input-sender'
-import { fromTerminal, shortcutOf } from '../../renderer/src/terminal/keys'
-import { paneNode, panesOf, removePane, splitPane } from '../../renderer/src/terminal/layout'
-import { emptyOpenForm, openCommandLine, validateOpenForm } from '../../renderer/src/terminal/open-form'
-import { attachExplanation, detachKeysLabel, paneTitle, stateLabel } from '../../renderer/src/terminal/wording'
+import { splitInput } from '../../renderer/src/features/terminals/input-sender'
+import { fromTerminal, shortcutOf } from '../../renderer/src/features/terminals/keys'
+import { paneNode, panesOf, removePane, splitPane } from '../../renderer/src/features/terminals/layout'
+import { emptyOpenForm, openCommandLine, validateOpenForm } from '../../renderer/src/features/terminals/open-form'
+import { attachExplanation, detachKeysLabel, paneTitle, stateLabel } from '../../renderer/src/features/terminals/wording'
 
 describe('split layout', () => {
   it('splits beside, nests across directions, and collapses when a pane goes', () => {

@@ -9,10 +9,10 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { TerminalInfo } from '../../protocol/schema'
 import { provideApi } from '../../renderer/src/api/use-api'
-import TerminalPane from '../../renderer/src/components/TerminalPane.vue'
-import { useHostsStore } from '../../renderer/src/stores/hosts'
-import { useTerminalsStore } from '../../renderer/src/stores/terminals'
-import type { ScreenEvents } from '../../renderer/src/terminal/screen'
+import TerminalPane from '../../renderer/src/features/terminals/TerminalPane.vue'
+import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
+import { useTerminalsStore } from '../../renderer/src/features/terminals/terminals-store'
+import type { ScreenEvents } from '../../renderer/src/features/terminals/screen'
 import { createFakeApi, host, type FakeApi } from './fake-api'
 
 const screens = vi.hoisted(() => new Map<string, FakeScreen>())
@@ -40,7 +40,7 @@ class FakeScreen {
   focus() {}
 }
 
-vi.mock('../../renderer/src/terminal/screen', () => ({
+vi.mock('../../renderer/src/features/terminals/screen', () => ({
   screenFor: (paneId: string) => {
     if (!screens.has(paneId)) screens.set(paneId, new FakeScreen())
     return screens.get(paneId)!

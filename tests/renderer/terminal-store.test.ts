@@ -4,9 +4,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { MAX_INPUT_CHARS, type TerminalInfo } from '../../protocol/schema'
 import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
-import { useTerminalsStore } from '../../renderer/src/stores/terminals'
-import { ACK_BATCH_BYTES, ACK_IDLE_MS } from '../../renderer/src/terminal/ack-batcher'
-import { panesOf } from '../../renderer/src/terminal/layout'
+import { useTerminalsStore } from '../../renderer/src/features/terminals/terminals-store'
+import { ACK_BATCH_BYTES, ACK_IDLE_MS } from '../../renderer/src/features/terminals/ack-batcher'
+import { panesOf } from '../../renderer/src/features/terminals/layout'
 import { createFakeApi, deferred, type FakeApi } from './fake-api'
 
 let fake: FakeApi

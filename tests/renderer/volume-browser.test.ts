@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { TRANSFER_CHUNK_BYTES, type VolumeFileEntry, type VolumeListing, type VolumeSummary } from '../../protocol/schema'
 import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
-import VolumePanel from '../../renderer/src/components/VolumePanel.vue'
-import { base64ToBytes } from '../../renderer/src/volume-file-bytes'
+import VolumePanel from '../../renderer/src/features/volumes/VolumePanel.vue'
+import { base64ToBytes } from '../../renderer/src/features/volumes/volume-file-bytes'
 import { createFakeApi, deferred, type FakeApi } from './fake-api'
 
 let fake: FakeApi

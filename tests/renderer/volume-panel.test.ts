@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { VolumeSummary } from '../../protocol/schema'
 import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
-import VolumePanel from '../../renderer/src/components/VolumePanel.vue'
+import VolumePanel from '../../renderer/src/features/volumes/VolumePanel.vue'
 import { createFakeApi, type FakeApi } from './fake-api'
 
 let fake: FakeApi

@@ -11,9 +11,9 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { dockerPlatform, hostShellUnavailableMessage } from '../../agent/sessions/host-shell'
-import { type AgentBundle, agentInstallDir, installAgent, loadAgentBundle, type RemotePlatform } from '../../main/core/agent-installer'
-import type { SshConnection } from '../../main/core/ssh-connection'
+import { dockerPlatform, hostShellUnavailableMessage } from '../../agent/terminals/host-shell'
+import { type AgentBundle, agentInstallDir, installAgent, loadAgentBundle, type RemotePlatform } from '../../main/core/hosts/agent-installer'
+import type { SshConnection } from '../../main/core/ssh/connection'
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex')
 

@@ -11,8 +11,8 @@ import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type AgentBundle, agentInstallDir, installAgent, loadAgentBundle, probeHost, removeOtherAgentVersions } from '../../main/core/agent-installer'
-import type { SshConnection } from '../../main/core/ssh-connection'
+import { type AgentBundle, agentInstallDir, installAgent, loadAgentBundle, probeHost, removeOtherAgentVersions } from '../../main/core/hosts/agent-installer'
+import type { SshConnection } from '../../main/core/ssh/connection'
 
 const sha256 = (data: string): string => createHash('sha256').update(data).digest('hex')
 

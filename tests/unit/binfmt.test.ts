@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { emulatedArchitectures } from '../../agent/binfmt'
+import { emulatedArchitectures } from '../../agent/engine/binfmt'
 
 describe('architectures a host runs emulated', () => {
   it('reads the enabled qemu interpreters of binfmt_misc, in Docker names', async () => {

@@ -1,8 +1,8 @@
 /** The agent's readings of the engine's container answers, and the signal rule, without an engine. */
 import { describe, expect, it } from 'vitest'
-import { refusalMessage } from '../../agent/container-actions'
-import { engineTime, portsFromBindings } from '../../agent/container-inspect'
-import { healthFromStatus, portsOf } from '../../agent/containers'
+import { refusalMessage } from '../../agent/containers/actions'
+import { engineTime, portsFromBindings } from '../../agent/containers/inspect'
+import { healthFromStatus, portsOf } from '../../agent/containers/list'
 import { containerMethods, normalizeSignal } from '../../protocol/schema'
 
 describe('signals, as docker kill -s reads them', () => {

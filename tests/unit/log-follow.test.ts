@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events'
 import { PassThrough } from 'node:stream'
 import type Docker from 'dockerode'
 import { describe, expect, it, vi } from 'vitest'
-import { LogFollows } from '../../agent/log-follow'
+import { LogFollows } from '../../agent/logs/follow'
 import type { Peer } from '../../protocol/wire/peer'
 
 /** A stand-in engine whose log streams the test writes to and watches. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { LogBatcher } from '../../agent/log-batcher'
-import { LogDecoder, MAX_LINE_BYTES, utf8SafeLength } from '../../agent/log-lines'
+import { LogBatcher } from '../../agent/logs/batcher'
+import { LogDecoder, MAX_LINE_BYTES, utf8SafeLength } from '../../agent/logs/lines'
 import type { LogLine } from '../../protocol/schema'
 import { agentMethods } from '../../protocol/schema'
 

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MANIFEST_MEDIA_TYPES, parseBearerChallenge, RegistryClient } from '../../agent/registry-client'
-import { inCidr, isInsecureRegistry, registryBaseUrl } from '../../agent/registry-manifest'
+import { MANIFEST_MEDIA_TYPES, parseBearerChallenge, RegistryClient } from '../../agent/registry/client'
+import { inCidr, isInsecureRegistry, registryBaseUrl } from '../../agent/registry/manifest'
 
 const manifest = JSON.stringify({ schemaVersion: 2, mediaType: MANIFEST_MEDIA_TYPES[1], layers: [{ digest: 'sha256:aa', size: 5 }] })
 const manifestDigest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`

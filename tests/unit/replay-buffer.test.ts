@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ReplayBuffer } from '../../agent/sessions/replay-buffer'
+import { ReplayBuffer } from '../../agent/terminals/replay-buffer'
 
 const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8')
 

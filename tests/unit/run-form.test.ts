@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { commitCommandLine, emptyCommitForm, validateCommitForm } from '../../renderer/src/commit-form'
-import { emptyRunForm, imageNote, runCommandLine, validateRunForm, type RunFormModel } from '../../renderer/src/run-form'
-import { splitWords } from '../../renderer/src/shell-words'
+import { commitCommandLine, emptyCommitForm, validateCommitForm } from '../../renderer/src/features/containers/commit-form'
+import { emptyRunForm, imageNote, runCommandLine, validateRunForm, type RunFormModel } from '../../renderer/src/features/containers/run-form'
+import { splitWords } from '../../renderer/src/features/containers/shell-words'
 
 const full = (): RunFormModel => ({
   ...emptyRunForm(),

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { Session } from '../../agent/sessions/session'
-import { type SourceInfo, TerminalSource } from '../../agent/sessions/source'
+import { Session } from '../../agent/terminals/session'
+import { type SourceInfo, TerminalSource } from '../../agent/terminals/source'
 import { HIGH_WATERMARK_BYTES } from '../../protocol/wire/data-stream'
 import { memoryPipe } from '../../protocol/wire/memory-pipe'
 import { Peer } from '../../protocol/wire/peer'

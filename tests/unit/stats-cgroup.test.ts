@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CgroupReader } from '../../agent/stats-cgroup'
+import { CgroupReader } from '../../agent/stats/cgroup'
 import {
   cgroupDir,
   effectiveLimit,
@@ -10,7 +10,7 @@ import {
   parseIoStat,
   parseNetDev,
   parseProcCgroup,
-} from '../../agent/stats-cgroup-parse'
+} from '../../agent/stats/cgroup-parse'
 
 const ID = '1ad953abeaf0893294e5d33aa5fa41d3be2e59e2391ecc94b29d3742d441aa2e'
 

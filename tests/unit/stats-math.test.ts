@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { readingFromEngine } from '../../agent/stats-engine'
-import { cpuPercent, type StatsReading, sumTotals, toContainerStats } from '../../agent/stats-math'
+import { readingFromEngine } from '../../agent/stats/engine'
+import { cpuPercent, type StatsReading, sumTotals, toContainerStats } from '../../agent/stats/math'
 
 const reading = (atMs: number, cpuUsageNs: number, source: StatsReading['source'] = 'cgroup'): StatsReading => ({
   atMs,

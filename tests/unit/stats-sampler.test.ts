@@ -1,9 +1,9 @@
 import type Docker from 'dockerode'
 import { describe, expect, it, vi } from 'vitest'
-import type { EngineEventListener, EngineEvents } from '../../agent/engine-events'
-import type { CgroupReader } from '../../agent/stats-cgroup'
-import type { StatsReading } from '../../agent/stats-math'
-import { StatsSampler } from '../../agent/stats-sampler'
+import type { EngineEventListener, EngineEvents } from '../../agent/engine/events'
+import type { CgroupReader } from '../../agent/stats/cgroup'
+import type { StatsReading } from '../../agent/stats/math'
+import { StatsSampler } from '../../agent/stats/sampler'
 import type { ContainerSummary, StatsSample } from '../../protocol/schema'
 
 const TICK_MS = 20

@@ -1,7 +1,7 @@
 /** The helper container's life: made only for an existing volume, reused, removed when idle. */
 import type Docker from 'dockerode'
 import { describe, expect, it, vi } from 'vitest'
-import { VolumeHelpers } from '../../agent/volume-files-helper'
+import { VolumeHelpers } from '../../agent/volume-files/helper'
 
 function engineError(statusCode: number): Error {
   return Object.assign(new Error(`status ${statusCode}`), { statusCode })

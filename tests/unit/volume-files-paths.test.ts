@@ -1,7 +1,7 @@
 /** Confinement of volume paths: the schema's normalising and the agent's link resolution. */
 import { describe, expect, it } from 'vitest'
 import { agentMethods, volumePathSchema } from '../../protocol/schema'
-import { kindOfMode, type PathStat, resolveInVolume } from '../../agent/volume-files-paths'
+import { kindOfMode, type PathStat, resolveInVolume } from '../../agent/volume-files/paths'
 
 const DIR = 2 ** 31 + 0o755
 const LINK = 2 ** 27 + 0o777

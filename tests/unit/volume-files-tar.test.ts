@@ -2,8 +2,8 @@
 import { PassThrough, Readable } from 'node:stream'
 import tar from 'tar-stream'
 import { describe, expect, it } from 'vitest'
-import { decodeText } from '../../agent/volume-files-ops'
-import { childPath, firstEntry, modeString, readDirectory, readPrefix, singleFileTar } from '../../agent/volume-files-tar'
+import { decodeText } from '../../agent/volume-files/ops'
+import { childPath, firstEntry, modeString, readDirectory, readPrefix, singleFileTar } from '../../agent/volume-files/tar'
 
 type Item = { name: string; type?: 'file' | 'directory' | 'symlink'; content?: string | Buffer; linkname?: string; mode?: number }
 

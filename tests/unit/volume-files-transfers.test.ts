@@ -4,8 +4,8 @@ import { readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import type Docker from 'dockerode'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { VolumeHelpers } from '../../agent/volume-files-helper'
-import { VolumeTransfers } from '../../agent/volume-files-transfers'
+import type { VolumeHelpers } from '../../agent/volume-files/helper'
+import { VolumeTransfers } from '../../agent/volume-files/transfers'
 
 const DIR_MODE = 2 ** 31 + 0o755
 

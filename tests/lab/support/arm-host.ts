@@ -40,7 +40,7 @@ interface Manifest {
 const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex')
 
 /**
- * The agent as main/core/agent-installer.ts leaves it on a host of that CPU: agent.cjs, and
+ * The agent as main/core/hosts/agent-installer.ts leaves it on a host of that CPU: agent.cjs, and
  * node-pty's addon for the CPU at build/Release/pty.node beside it. Checked against the
  * manifest's sha256s as the installer checks them (which also catches a build that changed
  * out/agent meanwhile). `version` is the one the agent will say hello with. The caller removes `dir`.

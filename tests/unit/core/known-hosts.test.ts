@@ -10,7 +10,7 @@ import {
   parseKnownHosts,
   readKnownHostsFiles,
   verifyHostKey,
-} from '../../../main/core/known-hosts'
+} from '../../../main/core/ssh/known-hosts'
 
 // Real keys and real OpenSSH output: ssh-keygen makes the keys, hashes the file and
 // prints the fingerprints these tests compare against.

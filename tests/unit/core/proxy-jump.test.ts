@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseProxyJump } from '../../../main/core/proxy-jump'
+import { parseProxyJump } from '../../../main/core/ssh/proxy-jump'
 
 const target = { address: 'pi.lan', port: 22, user: 'pi', identityFile: '/k/id' }
 const none = () => undefined

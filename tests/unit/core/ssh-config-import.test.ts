@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readSshConfig } from '../../../main/core/ssh-config-import'
+import { readSshConfig } from '../../../main/core/ssh/config-import'
 
 function home(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'berth-sshcfg-'))

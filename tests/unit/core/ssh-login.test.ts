@@ -4,7 +4,7 @@
  * here: the handler is called as ssh2 calls it, and the prompt callback as a server's round.
  */
 import { describe, expect, it } from 'vitest'
-import { type AskUser, type KbdPrompt, type KbdRound, loginHandler, type LoginOptions } from '../../../main/core/ssh-login'
+import { type AskUser, type KbdPrompt, type KbdRound, loginHandler, type LoginOptions } from '../../../main/core/ssh/login'
 
 type Respond = (name: string, instructions: string, lang: string, prompts: KbdPrompt[], finish: (answers: string[]) => void) => void
 

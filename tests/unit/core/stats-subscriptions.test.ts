@@ -3,7 +3,7 @@
  * to sample while at least one window wants it, at the shortest interval any window asked for.
  */
 import { describe, expect, it } from 'vitest'
-import type { HostSession } from '../../../main/core/host-session'
+import type { HostLink } from '../../../main/core/hosts/host-link'
 import { StatsSubscriptions } from '../../../main/core/stats-subscriptions'
 import type { HostView } from '../../../protocol/schema'
 import { BerthError } from '../../../protocol/errors'
@@ -22,7 +22,7 @@ function fakeHost() {
   }
   const subs = new StatsSubscriptions((hostId) => {
     if (hostId !== 'h1') throw new BerthError('NOT_FOUND', `there is no host with id ${hostId}`)
-    return host as unknown as HostSession
+    return host as unknown as HostLink
   })
   subs.hostChanged(host.snapshot)
   return { host, subs }

@@ -1,0 +1,13 @@
+/** system.* handlers: disk use and confirmed prunes. */
+import type { systemMethods } from '../../protocol/schema'
+import { pruneConfirmed, prunePreview } from './disk-prune'
+import { readDiskUsage } from './disk-usage'
+import type { AgentDeps, HandlersFor } from '../runtime/types'
+
+export function systemHandlers({ docker }: AgentDeps): HandlersFor<typeof systemMethods> {
+  return {
+    'system.df': async () => readDiskUsage(docker),
+    'system.prunePreview': async ({ kind }) => prunePreview(docker, kind),
+    'system.prune': async ({ kind, ids }) => pruneConfirmed(docker, kind, ids),
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * Installs the agent on a host over the SSH connection: detects the CPU architecture and
+ * Node.js, uploads the bundle by SFTP into a per-version directory private to the user
+ * (0700), checks its sha256 on the host, and reaches its daemon.
+ * A host that already has this exact version is left alone: installing twice is a no-op.
+ */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Duplex } from 'node:stream'
+import { BerthError } from '../../../protocol/errors'
+import type { SshConnection } from '../ssh/connection'
+
+export const MIN_NODE_MAJOR = 18
+
+export interface AgentBundle {
+  version: string
+  sha256: string
+  file: string
+  /** node-pty's native addon per CPU (Node's arch names): local path and sha256. */
+  pty: Record<string, { file: string; sha256: string }>
+}
+
+export async function loadAgentBundle(agentDir: string): Promise<AgentBundle> {
+  try {
+    const manifest = JSON.parse(await readFile(join(agentDir, 'manifest.json'), 'utf8')) as AgentBundle
+    const pty = Object.fromEntries(
+      Object.entries(manifest.pty ?? {}).map(([arch, build]) => [arch, { file: join(agentDir, build.file), sha256: build.sha256 }]),
+    )
+    return { version: manifest.version, sha256: manifest.sha256, file: join(agentDir, manifest.file), pty }
+  } catch (err) {
+    throw new BerthError('INTERNAL', `the agent bundle is missing in ${agentDir} (run npm run build): ${(err as Error).message}`)
+  }
+}
+
+export interface RemotePlatform {
+  /** `uname -m`: the kernel's machine name. */
+  machine: string
+  /** Node's process.arch on the host: the userspace architecture. */
+  nodeArch: string
+  nodeVersion: string
+  home: string
+  /** The probe found this version's files in place, each with the expected sha256. */
+  installed?: boolean
+  /** The probe reached this version's daemon on its socket. */
+  daemonSocket?: string
+}
+
+/** Quotes a string for a POSIX shell command line. */
+export function shQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`
+}
+
+/**
+ * Everything a connect needs to know, in one exec and one Node.js start (each costs a round
+ * trip and, on a Pi, a good part of a second): the platform, whether this version's files are
+ * in place with the right sha256, and whether its daemon answers. Written for any Node.js the
+ * host may have, so that an old one still reports its version rather than a syntax error.
+ */
+const PROBE_SCRIPT = `(function () {
+  var arch = process.arch, v = process.argv[1], want = JSON.parse(process.argv[2]);
+  console.log(arch + " " + process.versions.node);
+  var fs = require("fs"), crypto = require("crypto");
+  var dir = process.env.HOME + "/.berth/agent/" + v + "-linux-" + arch;
+  function sha(f) { try { return crypto.createHash("sha256").update(fs.readFileSync(f)).digest("hex") } catch (e) { return "missing" } }
+  var pty = want.pty[arch];
+  if (sha(dir + "/agent.cjs") !== want.agent || (pty && sha(dir + "/build/Release/pty.node") !== pty)) return console.log("install");
+  var socket = require("net").connect(dir + "/agent.sock");
+  socket.on("connect", function () { console.log("daemon " + dir + "/agent.sock"); socket.destroy() });
+  socket.on("error", function () { console.log("installed") });
+})()`
+
+export async function probeHost(conn: SshConnection, bundle: AgentBundle): Promise<RemotePlatform> {
+  const want = JSON.stringify({ agent: bundle.sha256, pty: Object.fromEntries(Object.entries(bundle.pty).map(([a, p]) => [a, p.sha256])) })
+  const result = await conn.exec(`uname -m; echo "$HOME"; node -e ${shQuote(PROBE_SCRIPT)} ${shQuote(bundle.version)} ${shQuote(want)}`)
+  const [machine = '', home = '', nodeLine = '', installLine = ''] = result.stdout.split('\n').map((l) => l.trim())
+  const [nodeArch, nodeVersion] = nodeLine.split(' ')
+  if (!home.startsWith('/')) throw new BerthError('UNSUPPORTED', `could not find the home directory on the host (got "${home}")`)
+  if (!nodeArch || !nodeVersion) {
+    throw new BerthError(
+      'UNSUPPORTED',
+      `Node.js ${MIN_NODE_MAJOR} or newer is needed on the host to run Berth's agent, and no \`node\` was found in the login PATH. ` +
+        'Install it (for example `sudo apt install nodejs`) and connect again.',
+      { machine },
+    )
+  }
+  const major = Number(nodeVersion.split('.')[0])
+  if (!(major >= MIN_NODE_MAJOR)) {
+    throw new BerthError(
+      'UNSUPPORTED',
+      `the host has Node.js ${nodeVersion}; Berth's agent needs ${MIN_NODE_MAJOR} or newer. Upgrade Node.js on the host and connect again.`,
+      { machine, nodeVersion },
+    )
+  }
+  const platform: RemotePlatform = { machine, nodeArch, nodeVersion, home }
+  if (installLine === 'installed' || installLine.startsWith('daemon /')) platform.installed = true
+  if (installLine.startsWith('daemon /')) platform.daemonSocket = installLine.slice('daemon '.length)
+  return platform
+}
+
+export function agentInstallDir(platform: RemotePlatform, bundle: AgentBundle): string {
+  return `${platform.home}/.berth/agent/${bundle.version}-linux-${platform.nodeArch}`
+}
+
+const SHA256_SCRIPT =
+  `for(const f of process.argv.slice(1)){let h="missing";try{h=require("crypto").createHash("sha256").update(require("fs").readFileSync(f)).digest("hex")}catch{}process.stdout.write(h+"\\n")}`
+
+/** The sha256 of each file on the host, "missing" for those that are not there. */
+async function remoteSha256(conn: SshConnection, paths: string[]): Promise<string[]> {
+  const result = await conn.exec(`node -e ${shQuote(SHA256_SCRIPT)} ${paths.map(shQuote).join(' ')}`)
+  return result.stdout.trim().split('\n')
+}
+
+interface Upload {
+  from: string
+  to: string
+  sha256: string
+  mode: number
+}
+
+/**
+ * Uploads files beside their destinations, checks every sha256 on the host, then moves them all
+ * into place: three round trips however many files, and nothing half-written is ever used.
+ */
+async function upload(conn: SshConnection, items: Upload[]): Promise<void> {
+  const tmp = (item: Upload) => `${item.to}.upload-${process.pid}-${Date.now()}`
+  const staged = items.map((item) => ({ ...item, tmp: tmp(item) }))
+  const sftp = await conn.sftp()
+  try {
+    for (const item of staged) {
+      const content = await readFile(item.from)
+      await new Promise<void>((resolve, reject) =>
+        sftp.writeFile(item.tmp, content, { mode: item.mode }, (err) =>
+          err ? reject(new BerthError('PERMISSION_DENIED', `could not upload ${item.tmp}: ${err.message}`)) : resolve(),
+        ),
+      )
+    }
+  } finally {
+    sftp.end()
+  }
+  const uploaded = await remoteSha256(conn, staged.map((item) => item.tmp))
+  const damaged = staged.findIndex((item, i) => uploaded[i] !== item.sha256)
+  if (damaged >= 0) {
+    await conn.exec(`rm -f ${staged.map((item) => shQuote(item.tmp)).join(' ')}`)
+    const item = staged[damaged]!
+    throw new BerthError('INTERNAL', `${item.to} arrived damaged on the host (sha256 ${uploaded[damaged]}, expected ${item.sha256})`)
+  }
+  // in the order given: the caller puts the file that marks an install complete last
+  const mv = await conn.exec(staged.map((item) => `mv -f ${shQuote(item.tmp)} ${shQuote(item.to)}`).join(' && '))
+  if (mv.code !== 0) throw new BerthError('PERMISSION_DENIED', `could not put the agent in place: ${mv.stderr.trim()}`)
+}
+
+export interface InstallResult {
+  path: string
+  /** False when this version was already there and nothing was uploaded. */
+  uploaded: boolean
+}
+
+export async function installAgent(conn: SshConnection, bundle: AgentBundle, platform: RemotePlatform): Promise<InstallResult> {
+  const dir = agentInstallDir(platform, bundle)
+  const path = `${dir}/agent.cjs`
+  const items: Upload[] = [{ from: bundle.file, to: path, sha256: bundle.sha256, mode: 0o600 }]
+  // node-pty's addon for this CPU, where the bundle loads it; without one, host shells say so
+  const pty = bundle.pty[platform.nodeArch]
+  if (pty) items.push({ from: pty.file, to: `${dir}/build/Release/pty.node`, sha256: pty.sha256, mode: 0o600 })
+  if (platform.installed) return { path, uploaded: false }
+  const present = await remoteSha256(conn, items.map((i) => i.to))
+  const missing = items.filter((item, i) => present[i] !== item.sha256)
+  if (missing.length === 0) return { path, uploaded: false }
+
+  const base = `${platform.home}/.berth`
+  const mk = await conn.exec(
+    `umask 077 && mkdir -p ${shQuote(`${dir}/build/Release`)} && chmod 700 ${shQuote(base)} ${shQuote(`${base}/agent`)} ${shQuote(dir)}`,
+  )
+  if (mk.code !== 0) throw new BerthError('PERMISSION_DENIED', `could not create ${dir} on the host: ${mk.stderr.trim()}`)
+  // the agent last: its presence is what marks an install complete
+  await upload(conn, missing.reverse())
+  return { path, uploaded: true }
+}
+
+/** Removes agent versions other than this one from the host's ~/.berth/agent. */
+export async function removeOtherAgentVersions(conn: SshConnection, platform: RemotePlatform, bundle: AgentBundle): Promise<void> {
+  const base = `${platform.home}/.berth/agent`
+  const keep = agentInstallDir(platform, bundle).slice(base.length + 1)
+  // only names Berth itself makes: <version>-linux-<arch>
+  await conn.exec(
+    `cd ${shQuote(base)} && for d in *-linux-*; do [ "$d" = ${shQuote(keep)} ] || rm -rf -- "$d"; done`,
+  )
+}
+
+/**
+ * Reaches the installed agent. It runs as this user's daemon on a unix socket, so terminals
+ * outlive a dropped link: `--ensure-daemon` starts it if needed, then the SSH server opens the
+ * socket itself (no process of ours per connection). Where the server refuses to forward a
+ * socket (AllowStreamLocalForwarding no), a small bridge process joins an exec channel to it.
+ */
+export async function startRemoteAgent(
+  conn: SshConnection,
+  path: string,
+  /** The daemon's socket when the probe found it answering: no process to start. */
+  daemonSocket?: string,
+): Promise<{ transport: Duplex; stderr: () => string }> {
+  if (daemonSocket) {
+    try {
+      return { transport: await conn.openUnixSocket(daemonSocket), stderr: () => '' }
+    } catch {
+      // refused by the server's configuration (or the daemon just ended idle): the bridge
+      // reaches it, starting it again if need be
+      return bridge(conn, path, '')
+    }
+  }
+  const started = await conn.exec(`node ${shQuote(path)} --ensure-daemon`)
+  const socketPath = started.stdout.trim().split('\n').pop() ?? ''
+  if (started.code === 0 && socketPath.startsWith('/')) {
+    try {
+      return { transport: await conn.openUnixSocket(socketPath), stderr: () => started.stderr.trim() }
+    } catch {
+      // refused by the server's configuration: the bridge below still works
+    }
+  }
+  return bridge(conn, path, started.stderr)
+}
+
+async function bridge(conn: SshConnection, path: string, earlierStderr: string): Promise<{ transport: Duplex; stderr: () => string }> {
+  const channel = await conn.execChannel(`exec node ${shQuote(path)} --connect`)
+  let stderr = earlierStderr
+  channel.stderr.on('data', (d: Buffer) => {
+    // keep only the tail: enough to explain a crash, bounded in memory
+    stderr = (stderr + d.toString('utf8')).slice(-4096)
+  })
+  return { transport: channel, stderr: () => stderr }
+}

@@ -1,0 +1,162 @@
+/**
+ * Containers per host, kept current by `container.stateChanged` events rather than polling.
+ *
+ * The list for a host is fetched once when the host becomes connected (and again when its
+ * engine comes back, or the link to the core returns, since events may have been missed), and
+ * dropped when the host disconnects. Events that arrive while a list is in flight are replayed
+ * on top of its answer, which may have been taken before they happened.
+ */
+import { defineStore } from 'pinia'
+import { computed, onScopeDispose, ref, watch } from 'vue'
+import type { ContainerChange, ContainerSummary } from '../../../../protocol/schema'
+import { toErrorView, type ErrorView } from '../../api/api-error'
+import { useApi } from '../../api/use-api'
+import { useHostsStore } from '../hosts/hosts-store'
+
+export interface ListStatus {
+  loading: boolean
+  loaded: boolean
+  error?: ErrorView
+}
+
+export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'rename' | 'remove'
+
+export interface RowStatus {
+  pending?: ContainerAction
+  error?: ErrorView
+}
+
+const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
+
+export const useContainersStore = defineStore('containers', () => {
+  const api = useApi()
+  const hosts = useHostsStore()
+
+  const byHost = ref<Record<string, Record<string, ContainerSummary>>>({})
+  const lists = ref<Record<string, ListStatus>>({})
+  const rows = ref<Record<string, Record<string, RowStatus>>>({})
+
+  // bookkeeping only, never rendered: kept out of reactive state
+  const generation = new Map<string, number>()
+  const buffered = new Map<string, ContainerChange[]>()
+
+  /** A host's containers sorted by name (a computed function: pinia would stub a plain one in tests). */
+  const containersOf = computed(() => (hostId: string): ContainerSummary[] =>
+    Object.values(byHost.value[hostId] ?? {}).sort((a, b) => byName.compare(a.name, b.name)),
+  )
+
+  function apply(hostId: string, change: ContainerChange): void {
+    const containers = (byHost.value[hostId] ??= {})
+    if (change.container === null) {
+      delete containers[change.id]
+      if (rows.value[hostId]) delete rows.value[hostId][change.id]
+    } else {
+      containers[change.id] = change.container
+    }
+  }
+
+  function onChange(hostId: string, change: ContainerChange): void {
+    buffered.get(hostId)?.push(change)
+    // before the first list there is nothing to patch: the list will include the change
+    if (lists.value[hostId]?.loaded) apply(hostId, change)
+  }
+
+  async function fetch(hostId: string): Promise<void> {
+    const mine = (generation.get(hostId) ?? 0) + 1
+    generation.set(hostId, mine)
+    if (!buffered.has(hostId)) buffered.set(hostId, [])
+    const status = (lists.value[hostId] ??= { loading: true, loaded: false })
+    status.loading = true
+    try {
+      const list = await api.invoke('containers.list', { hostId })
+      if (generation.get(hostId) !== mine) return
+      byHost.value[hostId] = Object.fromEntries(list.map((c) => [c.id, c]))
+      for (const change of buffered.get(hostId) ?? []) apply(hostId, change)
+      lists.value[hostId] = { loading: false, loaded: true }
+    } catch (err) {
+      if (generation.get(hostId) !== mine) return
+      const loaded = lists.value[hostId]?.loaded ?? false
+      lists.value[hostId] = { loading: false, loaded, error: toErrorView(err) }
+    } finally {
+      if (generation.get(hostId) === mine) buffered.delete(hostId)
+    }
+  }
+
+  function forget(hostId: string): void {
+    // a list still in flight for this host must not bring its rows back
+    generation.set(hostId, (generation.get(hostId) ?? 0) + 1)
+    buffered.delete(hostId)
+    delete byHost.value[hostId]
+    delete lists.value[hostId]
+    delete rows.value[hostId]
+  }
+
+  /**
+   * Runs one action on one container, at most one at a time per row. The state change itself
+   * arrives as an event; the answer only says whether the engine agreed. Resolves to whether it did.
+   */
+  async function act(hostId: string, id: string, action: ContainerAction, call: () => Promise<unknown>): Promise<boolean> {
+    const hostRows = (rows.value[hostId] ??= {})
+    if (hostRows[id]?.pending) return false
+    hostRows[id] = { pending: action }
+    try {
+      await call()
+      if (rows.value[hostId]?.[id]) rows.value[hostId][id] = {}
+      return true
+    } catch (err) {
+      if (rows.value[hostId]?.[id]) rows.value[hostId][id] = { error: toErrorView(err) }
+      return false
+    }
+  }
+
+  const start = (hostId: string, id: string) => act(hostId, id, 'start', () => api.invoke('containers.start', { hostId, id }))
+  const stop = (hostId: string, id: string) => act(hostId, id, 'stop', () => api.invoke('containers.stop', { hostId, id }))
+  const restart = (hostId: string, id: string) => act(hostId, id, 'restart', () => api.invoke('containers.restart', { hostId, id }))
+  const pause = (hostId: string, id: string) => act(hostId, id, 'pause', () => api.invoke('containers.pause', { hostId, id }))
+  const unpause = (hostId: string, id: string) => act(hostId, id, 'unpause', () => api.invoke('containers.unpause', { hostId, id }))
+  /** SIGKILL unless a signal is given, like `docker kill`. */
+  const kill = (hostId: string, id: string, signal?: string) =>
+    act(hostId, id, 'kill', () => api.invoke('containers.kill', signal === undefined ? { hostId, id } : { hostId, id, signal }))
+  const rename = (hostId: string, id: string, name: string) =>
+    act(hostId, id, 'rename', () => api.invoke('containers.rename', { hostId, id, name }))
+  const remove = (hostId: string, id: string, options: { force: boolean; removeVolumes: boolean }) =>
+    act(hostId, id, 'remove', () => api.invoke('containers.remove', { hostId, id, ...options }))
+
+  function dismissError(hostId: string, id: string): void {
+    if (rows.value[hostId]?.[id]?.error) rows.value[hostId][id] = {}
+  }
+
+  /** Refetches every connected host, e.g. after the link to the core came back. */
+  async function refreshAll(): Promise<void> {
+    await Promise.all(connectedIds().map((id) => fetch(id)))
+  }
+
+  function connectedIds(): string[] {
+    return hosts.list.filter((h) => h.state === 'connected').map((h) => h.id)
+  }
+
+  watch(
+    connectedIds,
+    (now, before) => {
+      const was = new Set(before ?? [])
+      const is = new Set(now)
+      for (const id of now) if (!was.has(id)) void fetch(id)
+      for (const id of was) if (!is.has(id)) forget(id)
+    },
+    { immediate: true },
+  )
+
+  const offChange = api.on('container.stateChanged', ({ hostId, ...change }) => onChange(hostId, change))
+  const offEngine = api.on('engine.stateChanged', ({ hostId, available }) => {
+    if (available && hosts.byId[hostId]?.state === 'connected') void fetch(hostId)
+  })
+  onScopeDispose(() => {
+    offChange()
+    offEngine()
+  })
+
+  return {
+    byHost, lists, rows, containersOf, fetch, refreshAll,
+    start, stop, restart, pause, unpause, kill, rename, remove, dismissError,
+  }
+})

@@ -1,0 +1,27 @@
+/**
+ * Remove after asking: which item is being asked about, whether the removal is running, and
+ * the refusal to show in the dialog (the dialog stays open on a refusal, closes on success).
+ */
+import { ref, type Ref } from 'vue'
+import type { ErrorView } from '../api/api-error'
+
+export function useConfirmRemove<T>(remove: (item: T) => Promise<ErrorView | null>) {
+  const removing = ref(null) as Ref<T | null>
+  const removeError = ref<ErrorView | null>(null)
+  const removeBusy = ref(false)
+
+  function askRemove(item: T): void {
+    removeError.value = null
+    removing.value = item
+  }
+
+  async function confirmRemove(): Promise<void> {
+    if (!removing.value) return
+    removeBusy.value = true
+    removeError.value = await remove(removing.value)
+    removeBusy.value = false
+    if (!removeError.value) removing.value = null
+  }
+
+  return { removing, removeError, removeBusy, askRemove, confirmRemove }
+}
