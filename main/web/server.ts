@@ -16,6 +16,10 @@ async function main(): Promise<void> {
   await core.start()
   const shell = await startWebShell(core, { staticDir: join(here, '../renderer'), port })
   process.stdout.write(`Berth is running at ${shell.url}\n`)
+  // each address logs in once: Enter prints a fresh one for another browser or tab
+  process.stdout.write('(that address works once; press Enter here for another)\n')
+  process.stdin.on('data', () => process.stdout.write(`Berth is running at ${shell.loginUrl()}\n`))
+  process.stdin.on('error', () => {})
   const stop = async (): Promise<void> => {
     await core.close()
     await shell.close()

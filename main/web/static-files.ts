@@ -14,7 +14,14 @@ const TYPES: Record<string, string> = {
 }
 
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<void> {
-  const relative = decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath)
+  let relative: string
+  try {
+    relative = decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath)
+  } catch {
+    // a malformed percent-encoding ("/%E0%A4%A") is the client's mistake, not a crash of the shell
+    res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request: malformed percent-encoding')
+    return
+  }
   const file = normalize(join(root, relative))
   if (!file.startsWith(root + sep)) {
     res.writeHead(403).end('forbidden')

@@ -47,12 +47,20 @@ const row = (name: string) => page.locator(`tr[data-container="${name}"]`)
 const badge = (name: string) => row(name).locator('.badge[data-state]')
 
 describe('the browser shell', () => {
-  it('refuses requests and WebSockets that do not carry the token', async () => {
+  it('refuses requests and WebSockets that do not carry a session, and lets each address log in once', async () => {
     const bare = await fetch(`${app.origin}/`)
     expect(bare.status).toBe(401)
-    const withToken = await fetch(app.url, { redirect: 'manual' })
+    // the page already spent the printed address: it opens nothing a second time
+    expect((await fetch(app.url, { redirect: 'manual' })).status).toBe(401)
+    const fresh = await app.loginUrl()
+    const withToken = await fetch(fresh, { redirect: 'manual' })
     expect(withToken.status).toBe(302)
-    expect(withToken.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/)
+    const cookie = withToken.headers.get('set-cookie') ?? ''
+    expect(cookie).toMatch(/HttpOnly; SameSite=Strict/)
+    expect(cookie).toMatch(new RegExp(`^berth_session_${new URL(app.url).port}=`))
+    expect(cookie).not.toContain(new URL(fresh).searchParams.get('token'))
+    // neither the token nor the session id is written where a log would keep it
+    expect(app.output()).not.toContain(cookie.split(';')[0]!.split('=')[1])
     const other = await browser.newPage()
     await other.goto(`${app.origin}/`)
     expect(await other.textContent('body')).toContain('access token')

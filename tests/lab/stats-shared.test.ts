@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import type { HostView } from '../../protocol/schema'
 import { startWebShell, type WebShell } from '../../main/web/web-shell'
+import { webLogin } from '../support/web-login'
 import { call, connectLabHost, startCore, type TestCore } from './support/core'
 import { labHost, readLab } from './support/lab'
 
@@ -35,7 +36,7 @@ class Tab {
   static async open(shell: WebShell): Promise<Tab> {
     const url = new URL(shell.url)
     const ws = new WebSocket(`ws://${url.host}/api`, {
-      headers: { Cookie: `berth_token=${url.searchParams.get('token')}`, Origin: url.origin },
+      headers: { Cookie: await webLogin(shell.loginUrl()), Origin: url.origin },
     })
     await new Promise<void>((resolve, reject) => ws.once('open', resolve).once('error', reject))
     return new Tab(ws)

@@ -24,6 +24,8 @@ export interface WebApp {
   home: string
   dataDir: string
   output: () => string
+  /** A new one-time login address, as pressing Enter in `npm run web`'s terminal prints. */
+  loginUrl: () => Promise<string>
   stop: () => Promise<void>
 }
 
@@ -50,12 +52,23 @@ export async function startWebApp(env: Record<string, string | undefined> = {}):
     child.stdout!.on('data', check)
     child.once('exit', (code) => reject(new Error(`the web shell exited (${code}):\n${output}`)))
   })
+  const loginUrl = async (): Promise<string> => {
+    const seen = output.match(/Berth is running at \S+/g)?.length ?? 0
+    child.stdin!.write('\n')
+    for (let i = 0; i < 100; i++) {
+      const all = [...output.matchAll(/Berth is running at (\S+)/g)]
+      if (all.length > seen) return all.at(-1)![1]!
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    throw new Error(`the web shell printed no new address:\n${output}`)
+  }
   return {
     url,
     origin: new URL(url).origin,
     home,
     dataDir,
     output: () => output,
+    loginUrl,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve()
