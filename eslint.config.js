@@ -39,8 +39,29 @@ export default tseslint.config(
   },
   {
     // the core runs under plain Node: only main/electron may import electron
-    files: ['main/core/**', 'main/web/**', 'agent/**', 'protocol/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
+    files: ['main/core/**', 'main/web/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['**/renderer/*'] }] },
+  },
+  {
+    // the layers are one-way (DESIGN.md): the agent runs alone on a host and never imports main
+    files: ['agent/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['**/main/*', '**/renderer/*'] }],
+    },
+  },
+  {
+    // the protocol is what every layer shares, so it imports none of them; its schemas are pure
+    // TypeScript (the renderer loads them), only the wire may use Node's streams
+    files: ['protocol/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['electron', 'ssh2', 'vue', 'dockerode'], patterns: ['**/main/*', '**/agent/*', '**/renderer/*'] }],
+    },
+  },
+  {
+    files: ['protocol/*.ts', 'protocol/methods/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['electron', 'ssh2', 'vue', 'dockerode'], patterns: ['node:*', '**/wire/*', '**/main/*', '**/agent/*', '**/renderer/*'] }],
+    },
   },
   {
     files: ['tests/**', 'scripts/**', 'bench/**'],
