@@ -1,12 +1,8 @@
 /** agent.ping, engine.info and the event subscription. */
 import { engineMethods } from '../../protocol/schema'
+import { normalizeArch } from '../../protocol/platform'
 import { emulatedArchitectures } from './binfmt'
 import type { AgentDeps, HandlersFor } from '../runtime/types'
-
-/** Docker names 32-bit ARM "arm"; Raspberry Pi users know it as armv7. */
-function dockerArch(goArch: string): string {
-  return goArch === 'arm' ? 'armv7' : goArch
-}
 
 export function engineHandlers(deps: AgentDeps): HandlersFor<typeof engineMethods> {
   const { docker, events } = deps
@@ -18,7 +14,7 @@ export function engineHandlers(deps: AgentDeps): HandlersFor<typeof engineMethod
       const [version, info, emulated] = await Promise.all([docker.version(), docker.info(), deps.onHost ? emulatedArchitectures() : []])
       const components = (version as { Components?: Array<{ Name?: string }> }).Components
       return {
-        arch: dockerArch(version.Arch),
+        arch: normalizeArch(version.Arch),
         os: version.Os,
         engineVersion: version.Version,
         apiVersion: version.ApiVersion,

@@ -12,7 +12,8 @@ import { dirname } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { z } from 'zod'
 import { BerthError, toErrorValue } from '../../protocol/errors'
-import { agentMethods, type imageTransferMethods, transferAgentMethods } from '../../protocol/schema'
+import { archFit, normalizeArch } from '../../protocol/platform'
+import { agentMethods, type HostView, type imageTransferMethods, transferAgentMethods } from '../../protocol/schema'
 import { pipeInto, readableFrom } from '../../protocol/wire/node-streams'
 import type { HostLink } from './hosts/host-link'
 
@@ -24,9 +25,18 @@ type Handlers = {
 
 const PROGRESS_EVERY_MS = 200
 
-/** Docker's architecture names, with 32-bit ARM told apart by its variant. */
-function platformOf(arch: string, variant?: string): string {
-  return arch === 'arm' ? `arm${variant ?? 'v7'}` : arch
+/**
+ * Why an image should not be copied to a host: its programs could not run there. A host that
+ * emulates the image's architecture (qemu through binfmt_misc) runs it, as the run form says.
+ */
+export function copyRefusal(image: string, imageArch: string, host: Pick<HostView, 'name' | 'arch' | 'emulated'>): BerthError | undefined {
+  if (archFit(imageArch, host) !== 'foreign') return undefined
+  return new BerthError(
+    'CONFLICT',
+    `${image} is built for ${imageArch}, and ${host.name} runs ${host.arch}: its programs would fail there with ` +
+      `"exec format error" unless emulation (qemu through binfmt_misc) is set up on that host. Copy anyway to use it emulated.`,
+    { imagePlatform: imageArch, hostArch: host.arch },
+  )
 }
 
 export class ImageTransfers {
@@ -74,7 +84,7 @@ export class ImageTransfers {
 
   private async imageSize(link: HostLink, image: string): Promise<{ size: number; platform: string; os: string }> {
     const details = agentMethods['images.inspect'].result.parse(await link.request('images.inspect', { image }))
-    return { size: details.size, platform: platformOf(details.architecture, details.variant), os: details.os }
+    return { size: details.size, platform: normalizeArch(details.architecture, details.variant), os: details.os }
   }
 
   private async saveToFile(hostId: string, transferId: string, images: string[], path: string): Promise<{ path: string; bytes: number }> {
@@ -133,15 +143,8 @@ export class ImageTransfers {
     const from = this.link(fromHostId)
     const to = this.link(toHostId)
     const { size, platform } = await this.imageSize(from, image)
-    const hostArch = to.snapshot.arch
-    if (!anyPlatform && hostArch && hostArch !== platform) {
-      throw new BerthError(
-        'CONFLICT',
-        `${image} is built for ${platform}, and ${to.config.name} runs ${hostArch}: its programs would fail there with ` +
-          `"exec format error" unless emulation (qemu through binfmt_misc) is set up on that host. Copy anyway to use it emulated.`,
-        { imagePlatform: platform, hostArch },
-      )
-    }
+    const refusal = anyPlatform ? undefined : copyRefusal(image, platform, to.snapshot)
+    if (refusal) throw refusal
     const target = to.connectedPeer()
     const { streamId } = transferAgentMethods['transfer.save'].result.parse(await from.connectedPeer().request('transfer.save', { images: [image] }))
     const source = readableFrom(from.connectedPeer().acceptStream(streamId, { manualAck: true }))

@@ -4,6 +4,7 @@
  */
 import { BerthError, toErrorValue } from '../../../protocol/errors'
 import { type AgentMethod, agentEvents, agentMethods, type EngineInfo, type HostView } from '../../../protocol/schema'
+import { archOfNode } from '../../../protocol/platform'
 import { Peer } from '../../../protocol/wire/peer'
 import { installAgent, loadAgentBundle, probeHost, removeOtherAgentVersions, startRemoteAgent } from './agent-installer'
 import { startAgentless } from './agentless'
@@ -42,9 +43,6 @@ const RETRY_MAX_MS = 30_000
 const RETRYABLE = new Set(['UNREACHABLE', 'TIMEOUT'])
 /** Install failures that agentless mode works around; network failures it cannot. */
 const FALLBACK_CODES = new Set(['UNSUPPORTED', 'PERMISSION_DENIED', 'INTERNAL'])
-
-/** Node's names for CPUs, in Docker's words (used when the engine cannot be asked). */
-const NODE_TO_DOCKER_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'armv7', ia32: '386', ppc64: 'ppc64le' }
 
 export class HostLink {
   private view: HostView
@@ -220,7 +218,8 @@ export class HostLink {
     this.update({ state: 'installing' })
     try {
       const platform = await probeHost(ssh, bundle)
-      this.update({ arch: NODE_TO_DOCKER_ARCH[platform.nodeArch] ?? platform.nodeArch })
+      // Node's name until the engine says its own (and for good where it cannot be asked)
+      this.update({ arch: archOfNode(platform.nodeArch) })
       const { path, uploaded } = await installAgent(ssh, bundle, platform)
       // older versions are of no use once this one is in place (done when it was put there)
       if (uploaded) removeOtherAgentVersions(ssh, platform, bundle).catch(() => {})
