@@ -56,8 +56,8 @@ export class BerthCore {
   /** Passwords the user typed, by user@address:port: memory only, never written or logged. */
   private readonly passwords = new Map<string, string>()
   private readonly terminals = new Terminals((hostId) => this.link(hostId), (event, payload) => this.events.emit('event', event, payload))
-  private readonly transfers = new ImageTransfers((hostId) => this.link(hostId), (event, payload) => this.events.emit('event', event, payload))
-  private readonly builds = new ImageBuilds((hostId) => this.link(hostId), (event, payload) => this.events.emit('event', event, payload))
+  private readonly transfers: ImageTransfers
+  private readonly builds: ImageBuilds
   private readonly stats = new StatsSubscriptions((hostId) => this.link(hostId))
 
   constructor(private readonly options: CoreOptions) {
@@ -65,6 +65,8 @@ export class BerthCore {
     this.store = new HostStore(options.dataDir)
     this.secrets = new SecretStore(options.dataDir, options.cipher)
     this.registries = new RegistryLogins((hostId) => this.link(hostId), this.secrets, (event, payload) => this.events.emit('event', event, payload))
+    this.transfers = new ImageTransfers((hostId) => this.link(hostId), (event, payload) => this.events.emit('event', event, payload), this.home)
+    this.builds = new ImageBuilds((hostId) => this.link(hostId), (event, payload) => this.events.emit('event', event, payload), this.home)
     this.localHandlers = this.makeLocalHandlers()
     this.events.setMaxListeners(100)
     this.events.on('event', (event: string, payload: unknown) => {

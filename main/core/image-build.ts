@@ -4,7 +4,6 @@
  * host's engine, and its output comes back line by line as build.output events.
  */
 import { readFile, stat } from 'node:fs/promises'
-import { homedir } from 'node:os'
 import { join, relative, sep } from 'node:path'
 import dockerignore from '@balena/dockerignore'
 import { pack } from 'tar-fs'
@@ -13,6 +12,7 @@ import { BerthError } from '../../protocol/errors'
 import { type imageBuildMethods, transferAgentEvents, transferAgentMethods } from '../../protocol/schema'
 import { pipeInto } from '../../protocol/wire/node-streams'
 import type { HostLink } from './hosts/host-link'
+import { expandHome } from './paths'
 
 type BuildParams = z.output<(typeof imageBuildMethods)['images.build']['params']>
 
@@ -37,6 +37,8 @@ export class ImageBuilds {
   constructor(
     private readonly link: (hostId: string) => HostLink,
     private readonly emit: (event: string, payload: unknown) => void,
+    /** The configured home, for `~/` in a context path. */
+    private readonly home: string,
   ) {}
 
   readonly handlers = {
@@ -44,7 +46,7 @@ export class ImageBuilds {
   }
 
   private async build({ hostId, buildId, context: given, dockerfile = 'Dockerfile', ...options }: BuildParams) {
-    const context = given.replace(/^~(?=\/)/, homedir())
+    const context = expandHome(given, this.home)
     if (!(await isDirectory(context))) throw new BerthError('NOT_FOUND', `there is no folder ${context} on this computer to build from`)
     const dockerfileInfo = await stat(join(context, dockerfile)).catch(() => undefined)
     if (!dockerfileInfo?.isFile()) throw new BerthError('NOT_FOUND', `there is no ${dockerfile} in ${context}`)

@@ -7,7 +7,6 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs'
 import { rename, stat, unlink } from 'node:fs/promises'
-import { homedir } from 'node:os'
 import { dirname } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { z } from 'zod'
@@ -16,6 +15,7 @@ import { archFit, normalizeArch } from '../../protocol/platform'
 import { agentMethods, type HostView, type imageTransferMethods, transferAgentMethods } from '../../protocol/schema'
 import { pipeInto, readableFrom } from '../../protocol/wire/node-streams'
 import type { HostLink } from './hosts/host-link'
+import { expandHome } from './paths'
 
 type Handlers = {
   [M in keyof typeof imageTransferMethods]: (
@@ -43,12 +43,14 @@ export class ImageTransfers {
   constructor(
     private readonly link: (hostId: string) => HostLink,
     private readonly emit: (event: string, payload: unknown) => void,
+    /** The configured home, for `~/` in a file path. */
+    private readonly home: string,
   ) {}
 
   readonly handlers: Handlers = {
-    'images.saveToFile': async ({ hostId, transferId, images, path }) => this.saveToFile(hostId, transferId, images, expand(path)),
+    'images.saveToFile': async ({ hostId, transferId, images, path }) => this.saveToFile(hostId, transferId, images, this.expand(path)),
     'containers.exportToFile': async ({ hostId, transferId, container, path }) => {
-      const file = expand(path)
+      const file = this.expand(path)
       await directoryOf(file)
       const link = this.link(hostId)
       const opened = await link.connectedPeer().request('transfer.export', { container })
@@ -57,17 +59,21 @@ export class ImageTransfers {
       return this.download(link, streamId, this.progress(transferId), file, 'export')
     },
     'images.loadFromFile': async ({ hostId, transferId, path }) => {
-      const file = await existingFile(expand(path))
+      const file = await existingFile(this.expand(path))
       const { result, bytes } = await this.upload(hostId, transferId, file, 'transfer.load', {})
       return { loaded: transferAgentMethods['transfer.load'].result.parse(result).loaded, bytes }
     },
     'images.importFromFile': async ({ hostId, transferId, path, reference, changes, message }) => {
-      const file = await existingFile(expand(path))
+      const file = await existingFile(this.expand(path))
       const options = { ...(reference ? { reference } : {}), ...(changes ? { changes } : {}), ...(message ? { message } : {}) }
       const { result, bytes } = await this.upload(hostId, transferId, file, 'transfer.import', options)
       return { id: transferAgentMethods['transfer.import'].result.parse(result).id, ...(reference ? { reference } : {}), bytes }
     },
     'images.copy': async (params) => this.copy(params),
+  }
+
+  private expand(path: string): string {
+    return expandHome(path, this.home)
   }
 
   private progress(transferId: string, totalBytes?: number): (n: number) => void {
@@ -165,10 +171,6 @@ export class ImageTransfers {
       throw cut(sourceError ?? err, `the copy from ${from.config.name} to ${to.config.name} was cut; nothing was loaded on ${to.config.name}`)
     }
   }
-}
-
-function expand(path: string): string {
-  return path.replace(/^~(?=\/)/, homedir())
 }
 
 async function directoryOf(path: string): Promise<void> {

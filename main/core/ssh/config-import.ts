@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { userInfo } from 'node:os'
 import { basename, dirname, isAbsolute, join } from 'node:path'
 import SSHConfig from 'ssh-config'
+import { expandHome } from '../paths'
 
 export interface SshConfigEntry {
   name: string
@@ -19,10 +20,6 @@ export interface SshConfigEntry {
 }
 
 const MAX_INCLUDE_DEPTH = 16
-
-function expandHome(path: string, home: string): string {
-  return path.replace(/^~(?=\/|$)/, home)
-}
 
 /** Include's files: relative to ~/.ssh, with * and ? wildcards in the last part. */
 async function includeFiles(pattern: string, home: string): Promise<string[]> {
