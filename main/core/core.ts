@@ -8,12 +8,13 @@ import { EventEmitter } from 'node:events'
 import { homedir, hostname } from 'node:os'
 import { BerthError, type BerthErrorValue, toErrorValue } from '../../protocol/errors'
 import type { z } from 'zod'
-import { agentMethods, isAgentMethod, isLocalMethod, type LocalMethod, localMethods, type HostView } from '../../protocol/schema'
+import { agentMethods, isAgentMethod, isLocalMethod, type LocalMethod, localMethods, type HostSettings, type HostView } from '../../protocol/schema'
 import { parseOrThrow } from '../../protocol/validate'
 import { HostStore } from './hosts/host-store'
 import { type HostConfig, HostLink } from './hosts/host-link'
 import { localEngineExists } from './hosts/local-agent'
 import { passphraseOpens } from './ssh/auth'
+import { sshTargetOf } from './ssh/connection'
 import { type SecretCipher, SecretStore } from './hosts/secret-store'
 import { readSshConfig } from './ssh/config-import'
 import { ImageBuilds } from './image-build'
@@ -189,16 +190,14 @@ export class BerthCore {
       forgetPassword: (target) => this.passwords.delete(target),
       savedHost: (name) => {
         const found = [...this.links.values()].find((s) => !s.config.local && s.config.name === name)?.config
-        if (!found) return undefined
-        const hop = { address: found.address, port: found.port, user: found.user }
-        return found.identityFile ? { ...hop, identityFile: found.identityFile } : hop
+        return found && sshTargetOf(found)
       },
     })
     this.links.set(config.id, link)
     return link
   }
 
-  private async addHost(input: Omit<HostConfig, 'id'>): Promise<HostView> {
+  private async addHost(input: HostSettings): Promise<HostView> {
     const duplicate = [...this.links.values()].find((s) => s.config.name.toLowerCase() === input.name.toLowerCase())
     if (duplicate) throw new BerthError('CONFLICT', `a host named ${input.name} already exists`)
     const config: HostConfig = { ...input, id: randomUUID().slice(0, 8) }
@@ -208,7 +207,7 @@ export class BerthCore {
     return link.snapshot
   }
 
-  private async updateHost(hostId: string, input: Omit<HostConfig, 'id'>): Promise<HostView> {
+  private async updateHost(hostId: string, input: HostSettings): Promise<HostView> {
     const link = this.link(hostId)
     if (link.config.local) throw new BerthError('INVALID_INPUT', 'this computer has no settings to change')
     const clash = [...this.links.values()].find((s) => s !== link && s.config.name.toLowerCase() === input.name.toLowerCase())

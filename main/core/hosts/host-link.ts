@@ -3,7 +3,7 @@
  * host's state as the renderer sees it. Agent methods are forwarded generically.
  */
 import { BerthError, toErrorValue } from '../../../protocol/errors'
-import { type AgentMethod, agentEvents, agentMethods, type EngineInfo, type HostView } from '../../../protocol/schema'
+import { type AgentMethod, agentEvents, agentMethods, type EngineInfo, type HostFields, type HostView } from '../../../protocol/schema'
 import { archOfNode } from '../../../protocol/platform'
 import { Peer } from '../../../protocol/wire/peer'
 import { installAgent, loadAgentBundle, probeHost, removeOtherAgentVersions, startRemoteAgent } from './agent-installer'
@@ -11,18 +11,27 @@ import { startAgentless } from './agentless'
 import { startLocalAgent } from './local-agent'
 import { LoginPrompts } from '../ssh/login-prompts'
 import { parseProxyJump, type SavedHostLookup } from '../ssh/proxy-jump'
-import { passwordKey, type SshEnvironment, SshConnection, type SshTarget } from '../ssh/connection'
+import { passwordKey, type SshEnvironment, SshConnection, sshTargetOf } from '../ssh/connection'
 
-export interface HostConfig {
-  id: string
-  name: string
-  address: string
-  port: number
-  user: string
-  identityFile?: string
-  identitiesOnly?: boolean
-  proxyJump?: string
-  local?: boolean
+/** A host as saved: its settings, its id, and whether it is this computer (never saved). */
+export type HostConfig = HostFields & { id: string; local?: boolean }
+
+/** The settings the SSH link is made from: a change to one of them means connecting again. */
+const LINK_SETTINGS = ['address', 'port', 'user', 'identityFile', 'identitiesOnly', 'proxyJump'] as const
+
+/** The settings a view shows, optional ones only where set. */
+function settingsView(config: HostConfig): Pick<HostView, 'id' | keyof HostFields> {
+  const { id, name, address, port, user, identityFile, identitiesOnly, proxyJump } = config
+  return {
+    id,
+    name,
+    address,
+    port,
+    user,
+    ...(identityFile ? { identityFile } : {}),
+    ...(identitiesOnly ? { identitiesOnly: true } : {}),
+    ...(proxyJump ? { proxyJump } : {}),
+  }
 }
 
 export interface HostLinkDeps {
@@ -61,18 +70,7 @@ export class HostLink {
     private current: HostConfig,
     private readonly deps: HostLinkDeps,
   ) {
-    this.view = {
-      id: current.id,
-      name: current.name,
-      local: current.local ?? false,
-      address: current.address,
-      port: current.port,
-      user: current.user,
-      state: 'disconnected',
-      ...(current.identityFile ? { identityFile: current.identityFile } : {}),
-      ...(current.identitiesOnly ? { identitiesOnly: true } : {}),
-      ...(current.proxyJump ? { proxyJump: current.proxyJump } : {}),
-    }
+    this.view = { ...settingsView(current), local: current.local ?? false, state: 'disconnected' }
   }
 
   get config(): HostConfig {
@@ -81,14 +79,12 @@ export class HostLink {
 
   /** New settings for this host; a live connection is closed so the next one uses them. */
   reconfigure(config: HostConfig): HostView {
-    const { id, name, address, port, user, identityFile, identitiesOnly, proxyJump } = config
-    const linkChanged =
-      address !== this.current.address || port !== this.current.port || user !== this.current.user ||
-      identityFile !== this.current.identityFile || proxyJump !== this.current.proxyJump ||
-      Boolean(identitiesOnly) !== Boolean(this.current.identitiesOnly)
+    // unset, empty and false are all "not set"
+    const linkChanged = LINK_SETTINGS.some((key) => (config[key] || undefined) !== (this.current[key] || undefined))
     this.current = config
     if (linkChanged) this.disconnect()
-    this.update({ id, name, address, port, user, identityFile, identitiesOnly: identitiesOnly || undefined, proxyJump })
+    // an optional setting cleared is dropped from the view, not left at its old value
+    this.update({ identityFile: undefined, identitiesOnly: undefined, proxyJump: undefined, ...settingsView(config) })
     return this.view
   }
 
@@ -204,9 +200,7 @@ export class HostLink {
   }
 
   private async startRemote(options: { trustFingerprint?: string }) {
-    const target: SshTarget = { address: this.config.address, port: this.config.port, user: this.config.user }
-    if (this.config.identityFile) target.identityFile = this.config.identityFile
-    if (this.config.identitiesOnly) target.identitiesOnly = true
+    const target = sshTargetOf(this.config)
     if (this.config.proxyJump) target.jumps = parseProxyJump(this.config.proxyJump, target, this.deps.savedHost)
     const ssh = await SshConnection.connect(
       target,
