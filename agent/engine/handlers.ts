@@ -1,10 +1,11 @@
 /** agent.ping, engine.info and the event subscription. */
-import { engineMethods } from '../../protocol/schema'
+import { engineMethods, type HandlersFor } from '../../protocol/schema'
 import { normalizeArch } from '../../protocol/platform'
+import type { RequestContext } from '../../protocol/wire/peer'
 import { emulatedArchitectures } from './binfmt'
-import type { AgentDeps, HandlersFor } from '../runtime/types'
+import type { AgentDeps } from '../runtime/types'
 
-export function engineHandlers(deps: AgentDeps): HandlersFor<typeof engineMethods> {
+export function engineHandlers(deps: AgentDeps): HandlersFor<typeof engineMethods, RequestContext> {
   const { docker, events } = deps
   const subscribed = new WeakMap<object, () => void>()
   return {

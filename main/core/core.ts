@@ -7,8 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { homedir, hostname } from 'node:os'
 import { BerthError, type BerthErrorValue, toErrorValue } from '../../protocol/errors'
-import type { z } from 'zod'
-import { agentMethods, isAgentMethod, isLocalMethod, type LocalMethod, localMethods, type HostSettings, type HostView } from '../../protocol/schema'
+import { agentMethods, type HandlersFor, isAgentMethod, isLocalMethod, localMethods, type HostSettings, type HostView } from '../../protocol/schema'
 import { parseOrThrow } from '../../protocol/validate'
 import { HostStore } from './hosts/host-store'
 import { type HostConfig, HostLink } from './hosts/host-link'
@@ -40,9 +39,14 @@ export interface CoreOptions {
 export const LOCAL_HOST_ID = 'local'
 const PASSPHRASE_PREFIX = 'passphrase:'
 
-type LocalHandlers = {
-  [M in LocalMethod]: (params: z.output<(typeof localMethods)[M]['params']>) => Promise<z.input<(typeof localMethods)[M]['result']>>
+/** What main's handlers of agent methods get beside the params: the host named and who calls. */
+interface AgentCall {
+  hostId: string
+  client: ClientId
 }
+
+/** Agent methods main answers itself or rewrites before forwarding; the rest go to the host as they came. */
+type AgentOverrides = Partial<HandlersFor<typeof agentMethods, AgentCall>>
 
 export class BerthCore {
   private readonly events = new EventEmitter()
@@ -53,10 +57,12 @@ export class BerthCore {
   private readonly passphrases = new Map<string, string>()
   private readonly secrets: SecretStore
   private readonly registries: RegistryLogins
-  private readonly localHandlers: LocalHandlers
+  private readonly localHandlers: HandlersFor<typeof localMethods>
+  private readonly agentOverrides: AgentOverrides
   /** Passwords the user typed, by user@address:port: memory only, never written or logged. */
   private readonly passwords = new Map<string, string>()
-  private readonly terminals = new Terminals((hostId) => this.link(hostId), (event, payload) => this.events.emit('event', event, payload))
+  private readonly emit = (event: string, payload: unknown): void => void this.events.emit('event', event, payload)
+  private readonly terminals = new Terminals((hostId) => this.link(hostId), this.emit)
   private readonly transfers: ImageTransfers
   private readonly builds: ImageBuilds
   private readonly stats = new StatsSubscriptions((hostId) => this.link(hostId))
@@ -65,10 +71,11 @@ export class BerthCore {
     this.env = options.env ?? process.env
     this.store = new HostStore(options.dataDir)
     this.secrets = new SecretStore(options.dataDir, options.cipher)
-    this.registries = new RegistryLogins((hostId) => this.link(hostId), this.secrets, (event, payload) => this.events.emit('event', event, payload))
-    this.transfers = new ImageTransfers((hostId) => this.link(hostId), (event, payload) => this.events.emit('event', event, payload), this.home)
-    this.builds = new ImageBuilds((hostId) => this.link(hostId), (event, payload) => this.events.emit('event', event, payload), this.home)
+    this.registries = new RegistryLogins((hostId) => this.link(hostId), this.secrets, this.emit)
+    this.transfers = new ImageTransfers((hostId) => this.link(hostId), this.emit, this.home)
+    this.builds = new ImageBuilds((hostId) => this.link(hostId), this.emit, this.home)
     this.localHandlers = this.makeLocalHandlers()
+    this.agentOverrides = this.makeAgentOverrides()
     this.events.setMaxListeners(100)
     this.events.on('event', (event: string, payload: unknown) => {
       if (event === 'host.stateChanged') {
@@ -120,20 +127,26 @@ export class BerthCore {
     if (isAgentMethod(method)) {
       const { hostId, ...rest } = (params ?? {}) as { hostId?: unknown }
       if (typeof hostId !== 'string') throw new BerthError('INVALID_INPUT', `${method} needs a hostId`)
-      let agentParams = parseOrThrow(agentMethods[method].params, rest, `parameters for ${method}`)
-      // a pull carries the login main keeps for that registry, and no other
-      if (method === 'images.pull') agentParams = this.registries.pullParams(agentParams as z.output<(typeof agentMethods)['images.pull']['params']>)
-      // one agent subscription serves every window: counted per client here
-      if (method === 'stats.subscribe') return this.stats.subscribe(hostId, client, agentParams as { intervalMs?: number })
-      if (method === 'stats.unsubscribe') return this.stats.unsubscribe(hostId, client)
-      return this.link(hostId).request(method, agentParams)
+      const agentParams = parseOrThrow(agentMethods[method].params, rest, `parameters for ${method}`)
+      const override = this.agentOverrides[method] as ((p: unknown, call: AgentCall) => Promise<unknown>) | undefined
+      return override ? override(agentParams, { hostId, client }) : this.link(hostId).request(method, agentParams)
     }
     if (!isLocalMethod(method)) throw new BerthError('UNSUPPORTED', `there is no method ${method}`)
     const handler = this.localHandlers[method] as (p: unknown) => Promise<unknown>
     return handler(parseOrThrow(localMethods[method].params, params, `parameters for ${method}`))
   }
 
-  private makeLocalHandlers(): LocalHandlers {
+  private makeAgentOverrides(): AgentOverrides {
+    return {
+      // a pull carries the login main keeps for that registry, and no other
+      'images.pull': async (params, { hostId }) => this.link(hostId).request('images.pull', this.registries.pullParams(params)),
+      // one agent subscription serves every window: counted per client here
+      'stats.subscribe': async (params, { hostId, client }) => this.stats.subscribe(hostId, client, params),
+      'stats.unsubscribe': async (_params, { hostId, client }) => this.stats.unsubscribe(hostId, client),
+    }
+  }
+
+  private makeLocalHandlers(): HandlersFor<typeof localMethods> {
     return {
       'hosts.list': async () => [...this.links.values()].map((s) => s.snapshot),
       'hosts.add': async (input) => this.addHost(input),

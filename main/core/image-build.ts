@@ -9,7 +9,7 @@ import dockerignore from '@balena/dockerignore'
 import { pack } from 'tar-fs'
 import type { z } from 'zod'
 import { BerthError } from '../../protocol/errors'
-import { type imageBuildMethods, transferAgentEvents, transferAgentMethods } from '../../protocol/schema'
+import { type HandlersFor, type imageBuildMethods, transferAgentEvents, transferAgentMethods } from '../../protocol/schema'
 import { pipeInto } from '../../protocol/wire/node-streams'
 import type { HostLink } from './hosts/host-link'
 import { expandHome } from './paths'
@@ -41,8 +41,8 @@ export class ImageBuilds {
     private readonly home: string,
   ) {}
 
-  readonly handlers = {
-    'images.build': async (params: BuildParams) => this.build(params),
+  readonly handlers: HandlersFor<typeof imageBuildMethods> = {
+    'images.build': async (params) => this.build(params),
   }
 
   private async build({ hostId, buildId, context: given, dockerfile = 'Dockerfile', ...options }: BuildParams) {

@@ -12,16 +12,10 @@ import { pipeline } from 'node:stream/promises'
 import type { z } from 'zod'
 import { BerthError, toErrorValue } from '../../protocol/errors'
 import { archFit, normalizeArch } from '../../protocol/platform'
-import { agentMethods, type HostView, type imageTransferMethods, transferAgentMethods } from '../../protocol/schema'
+import { agentMethods, type HandlersFor, type HostView, type imageTransferMethods, transferAgentMethods } from '../../protocol/schema'
 import { pipeInto, readableFrom } from '../../protocol/wire/node-streams'
 import type { HostLink } from './hosts/host-link'
 import { expandHome } from './paths'
-
-type Handlers = {
-  [M in keyof typeof imageTransferMethods]: (
-    params: z.output<(typeof imageTransferMethods)[M]['params']>,
-  ) => Promise<z.input<(typeof imageTransferMethods)[M]['result']>>
-}
 
 const PROGRESS_EVERY_MS = 200
 
@@ -47,7 +41,7 @@ export class ImageTransfers {
     private readonly home: string,
   ) {}
 
-  readonly handlers: Handlers = {
+  readonly handlers: HandlersFor<typeof imageTransferMethods> = {
     'images.saveToFile': async ({ hostId, transferId, images, path }) => this.saveToFile(hostId, transferId, images, this.expand(path)),
     'containers.exportToFile': async ({ hostId, transferId, container, path }) => {
       const file = this.expand(path)

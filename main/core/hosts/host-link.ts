@@ -2,6 +2,7 @@
  * One host's connection: SSH (or a local child), agent install, the protocol peer, and the
  * host's state as the renderer sees it. Agent methods are forwarded generically.
  */
+import type { z } from 'zod'
 import { BerthError, toErrorValue } from '../../../protocol/errors'
 import { type AgentMethod, agentEvents, agentMethods, type EngineInfo, type HostFields, type HostView } from '../../../protocol/schema'
 import { archOfNode } from '../../../protocol/platform'
@@ -118,8 +119,13 @@ export class HostLink {
     return this.view
   }
 
-  async request(method: AgentMethod, params: unknown): Promise<unknown> {
-    return this.connectedPeer().request(method, params, { timeoutMs: agentMethods[method].timeoutMs })
+  /**
+   * An agent method, forwarded. The answer is typed as its schema says without parsing it
+   * again: the agent's handler table is typed with the same schema, and the hello refuses an
+   * agent of another version.
+   */
+  async request<M extends AgentMethod>(method: M, params: unknown): Promise<z.input<(typeof agentMethods)[M]['result']>> {
+    return this.connectedPeer().request(method, params, { timeoutMs: agentMethods[method].timeoutMs }) as Promise<z.input<(typeof agentMethods)[M]['result']>>
   }
 
   /** The protocol peer while connected (terminals bind their streams to it). */
