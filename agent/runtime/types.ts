@@ -11,6 +11,6 @@ export interface AgentDeps {
   version: string
   /** True when this runs on the engine's own host (the agent), false in main's agentless mode. */
   onHost: boolean
-  /** Terminal sessions; one registry per agent process, shared by its connections. */
+  /** Terminal sessions; one table per agent process, shared by its connections. */
   sessions: SessionTable
 }

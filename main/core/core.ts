@@ -148,7 +148,7 @@ export class BerthCore {
 
   private makeLocalHandlers(): HandlersFor<typeof localMethods> {
     return {
-      'hosts.list': async () => [...this.links.values()].map((s) => s.snapshot),
+      'hosts.list': async () => [...this.links.values()].map((link) => link.snapshot),
       'hosts.add': async (input) => this.addHost(input),
       'hosts.remove': async ({ hostId }) => this.removeHost(hostId),
       'hosts.connect': async ({ hostId }) => this.link(hostId).connect(),
@@ -166,7 +166,7 @@ export class BerthCore {
       },
       'hosts.answerPrompt': async ({ hostId, answers }) => this.link(hostId).answerPrompt(answers),
       'hosts.sshConfig': async () => {
-        const names = new Set([...this.links.values()].map((s) => s.config.name.toLowerCase()))
+        const names = new Set([...this.links.values()].map((link) => link.config.name.toLowerCase()))
         return (await readSshConfig(this.home)).map((e) => ({ ...e, added: names.has(e.name.toLowerCase()) }))
       },
       'hosts.importSshConfig': async ({ names }) => this.importSshConfig(names),
@@ -202,7 +202,7 @@ export class BerthCore {
       emit: (event, payload) => this.events.emit('event', event, payload),
       forgetPassword: (target) => this.passwords.delete(target),
       savedHost: (name) => {
-        const found = [...this.links.values()].find((s) => !s.config.local && s.config.name === name)?.config
+        const found = [...this.links.values()].find((link) => !link.config.local && link.config.name === name)?.config
         return found && sshTargetOf(found)
       },
     })
@@ -211,7 +211,7 @@ export class BerthCore {
   }
 
   private async addHost(input: HostSettings): Promise<HostView> {
-    const duplicate = [...this.links.values()].find((s) => s.config.name.toLowerCase() === input.name.toLowerCase())
+    const duplicate = [...this.links.values()].find((link) => link.config.name.toLowerCase() === input.name.toLowerCase())
     if (duplicate) throw new BerthError('CONFLICT', `a host named ${input.name} already exists`)
     const config: HostConfig = { ...input, id: randomUUID().slice(0, 8) }
     const link = this.addLink(config)
@@ -223,7 +223,7 @@ export class BerthCore {
   private async updateHost(hostId: string, input: HostSettings): Promise<HostView> {
     const link = this.link(hostId)
     if (link.config.local) throw new BerthError('INVALID_INPUT', 'this computer has no settings to change')
-    const clash = [...this.links.values()].find((s) => s !== link && s.config.name.toLowerCase() === input.name.toLowerCase())
+    const clash = [...this.links.values()].find((other) => other !== link && other.config.name.toLowerCase() === input.name.toLowerCase())
     if (clash) throw new BerthError('CONFLICT', `a host named ${input.name} already exists`)
     const view = link.reconfigure({ ...input, id: hostId })
     await this.persist()
@@ -240,7 +240,7 @@ export class BerthCore {
     this.links.clear()
     for (const [id, link] of entries) this.links.set(id, link)
     await this.persist()
-    return entries.map(([, s]) => s.snapshot)
+    return entries.map(([, link]) => link.snapshot)
   }
 
   private async removeHost(hostId: string): Promise<Record<string, never>> {
@@ -290,6 +290,6 @@ export class BerthCore {
   }
 
   private persist(): Promise<void> {
-    return this.store.save([...this.links.values()].map((s) => s.config))
+    return this.store.save([...this.links.values()].map((link) => link.config))
   }
 }

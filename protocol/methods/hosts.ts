@@ -75,7 +75,7 @@ export const hostViewSchema = hostFieldsSchema.extend({
   retryAt: z.number().optional(),
   arch: z.string().optional(),
   engineVersion: z.string().optional(),
-  /** Architectures the host runs emulated (qemu through binfmt_misc), in Docker's names. */
+  /** Architecture families the host runs emulated (qemu through binfmt_misc), as engine.info says them. */
   emulated: z.array(z.string()).optional(),
   agentVersion: z.string().optional(),
   /** agent: Berth's agent runs on the host; agentless: the engine is reached through `docker system dial-stdio`. */
