@@ -199,7 +199,7 @@ export class BerthCore {
       },
       agentDir: this.options.agentDir,
       processEnv: this.env,
-      emit: (event, payload) => this.events.emit('event', event, payload),
+      emit: this.emit,
       forgetPassword: (target) => this.passwords.delete(target),
       savedHost: (name) => {
         const found = [...this.links.values()].find((link) => !link.config.local && link.config.name === name)?.config
@@ -216,7 +216,7 @@ export class BerthCore {
     const config: HostConfig = { ...input, id: randomUUID().slice(0, 8) }
     const link = this.addLink(config)
     await this.persist()
-    this.events.emit('event', 'host.stateChanged', link.snapshot)
+    this.emit('host.stateChanged', link.snapshot)
     return link.snapshot
   }
 
@@ -249,7 +249,7 @@ export class BerthCore {
     link.disconnect()
     this.links.delete(hostId)
     await this.persist()
-    this.events.emit('event', 'host.removed', { hostId })
+    this.emit('host.removed', { hostId })
     return {}
   }
 
