@@ -6,7 +6,8 @@
  * Each domain declares its methods in protocol/methods/<domain>.ts; this file joins them.
  * - agentMethods: served by the agent on each host. The renderer calls them with an extra
  *   `hostId`; main forwards them generically.
- * - localMethods: served by main itself (hosts, settings).
+ * - localMethods: served by main itself (hosts, terminals, image files and copies, builds,
+ *   registry logins).
  * - agentEvents: emitted by the agent; main re-emits them with `hostId` added.
  * - appEvents: what the renderer can subscribe to.
  */
@@ -118,7 +119,7 @@ export type ApiResult<M extends ApiMethod> = M extends AgentMethod
     ? z.output<(typeof localMethods)[M]['result']>
     : never
 
-/** Events main itself emits: hosts, and terminals (whose streams main relays). */
+/** Events main itself emits: hosts, terminals (whose streams main relays), transfers and builds, registry pushes. */
 const hostEvents = {
   'host.stateChanged': hostViewSchema,
   'host.removed': z.object({ hostId: hostIdSchema }),

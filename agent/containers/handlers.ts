@@ -1,5 +1,6 @@
 /** containers.* handlers. */
-import type { containerMethods } from '../../protocol/schema'
+import type { containerMethods, HandlersFor } from '../../protocol/schema'
+import type { RequestContext } from '../../protocol/wire/peer'
 import {
   killContainer,
   pauseContainer,
@@ -10,9 +11,9 @@ import {
 } from './actions'
 import { inspectContainer } from './inspect'
 import { listContainers, startContainer, stopContainer } from './list'
-import type { AgentDeps, HandlersFor } from '../runtime/types'
+import type { AgentDeps } from '../runtime/types'
 
-export function containerHandlers({ docker }: AgentDeps): HandlersFor<typeof containerMethods> {
+export function containerHandlers({ docker }: AgentDeps): HandlersFor<typeof containerMethods, RequestContext> {
   return {
     'containers.list': async () => listContainers(docker),
     'containers.inspect': async ({ id }) => inspectContainer(docker, id),

@@ -12,6 +12,7 @@
 import type Docker from 'dockerode'
 import type { ContainerChange, ContainerSummary } from '../../protocol/schema'
 import { findContainer } from '../containers/list'
+import { jsonLines } from './json-lines'
 
 /** Actions after which a container's state or name may have changed. */
 const STATE_ACTIONS = new Set([
@@ -34,6 +35,14 @@ export interface ObjectChange {
 }
 
 const OBJECT_KINDS = new Set(['image', 'network', 'volume'])
+
+/** The fields of an engine event used here. */
+interface EngineEvent {
+  Type?: string
+  Action?: string
+  Actor?: { ID?: string }
+  id?: string
+}
 
 const RETRY_MIN_MS = 500
 const RETRY_MAX_MS = 5_000
@@ -73,25 +82,24 @@ export class EngineEvents {
       this.stream = stream
       this.retryMs = RETRY_MIN_MS
       this.setAvailable(true)
-      let rest = ''
-      stream.on('data', (chunk: Buffer) => {
-        const lines = (rest + chunk.toString('utf8')).split('\n')
-        rest = lines.pop() ?? ''
-        for (const line of lines) if (line.trim()) this.onLine(line)
-      })
-      const broken = (): void => {
-        if (this.stream !== stream) return
-        this.stream = undefined
-        this.setAvailable(false, 'the engine event stream ended')
-        this.scheduleRetry()
-      }
-      stream.on('end', broken)
-      stream.on('close', broken)
-      stream.on('error', broken)
+      void this.follow(stream)
     } catch (err) {
       this.setAvailable(false, err instanceof Error ? err.message : String(err))
       this.scheduleRetry()
     }
+  }
+
+  /** Reads events until the stream ends; unless it was closed here, the engine is gone: retry. */
+  private async follow(stream: NodeJS.ReadableStream): Promise<void> {
+    try {
+      for await (const event of jsonLines<EngineEvent>(stream as AsyncIterable<Buffer>, { skipMalformed: true })) this.onEvent(event)
+    } catch {
+      // a broken stream is an ended one, reported below
+    }
+    if (this.stream !== stream) return
+    this.stream = undefined
+    this.setAvailable(false, 'the engine event stream ended')
+    this.scheduleRetry()
   }
 
   private scheduleRetry(): void {
@@ -109,13 +117,7 @@ export class EngineEvents {
     for (const l of this.listeners) l.engineState(available, message)
   }
 
-  private onLine(line: string): void {
-    let event: { Type?: string; Action?: string; Actor?: { ID?: string }; id?: string }
-    try {
-      event = JSON.parse(line)
-    } catch {
-      return
-    }
+  private onEvent(event: EngineEvent): void {
     const id = event.Actor?.ID ?? event.id
     // exec_start, health_status: ... carry a suffix after a colon
     const action = (event.Action ?? '').split(':')[0]!

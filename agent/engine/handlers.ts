@@ -1,14 +1,11 @@
 /** agent.ping, engine.info and the event subscription. */
-import { engineMethods } from '../../protocol/schema'
+import { engineMethods, type HandlersFor } from '../../protocol/schema'
+import { normalizeArch } from '../../protocol/platform'
+import type { RequestContext } from '../../protocol/wire/peer'
 import { emulatedArchitectures } from './binfmt'
-import type { AgentDeps, HandlersFor } from '../runtime/types'
+import type { AgentDeps } from '../runtime/types'
 
-/** Docker names 32-bit ARM "arm"; Raspberry Pi users know it as armv7. */
-function dockerArch(goArch: string): string {
-  return goArch === 'arm' ? 'armv7' : goArch
-}
-
-export function engineHandlers(deps: AgentDeps): HandlersFor<typeof engineMethods> {
+export function engineHandlers(deps: AgentDeps): HandlersFor<typeof engineMethods, RequestContext> {
   const { docker, events } = deps
   const subscribed = new WeakMap<object, () => void>()
   return {
@@ -18,7 +15,7 @@ export function engineHandlers(deps: AgentDeps): HandlersFor<typeof engineMethod
       const [version, info, emulated] = await Promise.all([docker.version(), docker.info(), deps.onHost ? emulatedArchitectures() : []])
       const components = (version as { Components?: Array<{ Name?: string }> }).Components
       return {
-        arch: dockerArch(version.Arch),
+        arch: normalizeArch(version.Arch),
         os: version.Os,
         engineVersion: version.Version,
         apiVersion: version.ApiVersion,

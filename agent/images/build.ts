@@ -3,6 +3,7 @@ import type Docker from 'dockerode'
 import { BerthError } from '../../protocol/errors'
 import type { DataStream } from '../../protocol/wire/data-stream'
 import { readableFrom } from '../../protocol/wire/node-streams'
+import { jsonLines } from '../engine/json-lines'
 
 export interface BuildOptions {
   dockerfile?: string
@@ -15,8 +16,6 @@ interface BuildLine {
   stream?: string
   status?: string
   aux?: { ID?: string }
-  error?: string
-  errorDetail?: { message?: string }
 }
 
 /** The last "Step n/m : ..." seen, so a failure can say which step failed. */
@@ -33,24 +32,17 @@ export async function buildFrom(docker: Docker, stream: DataStream, options: Bui
   const response = (await docker.buildImage(readableFrom(stream) as never, query)) as NodeJS.ReadableStream
   let imageId = ''
   let step = ''
-  let rest = ''
-  for await (const chunk of response as AsyncIterable<Buffer>) {
-    const parts = (rest + chunk.toString('utf8')).split('\n')
-    rest = parts.pop() ?? ''
-    for (const part of parts) {
-      if (!part.trim()) continue
-      const line = JSON.parse(part) as BuildLine
-      if (line.error) {
-        const message = (line.errorDetail?.message ?? line.error).trim()
-        output(`${message}\n`)
-        throw new BerthError('INVALID_INPUT', step ? `the build failed at ${step}: ${message}` : `the build failed: ${message}`, step ? { step } : undefined)
-      }
-      if (line.aux?.ID) imageId = line.aux.ID
-      const text = line.stream ?? (line.status ? `${line.status}\n` : '')
-      if (!text) continue
-      step = STEP.exec(text)?.[0].trim() ?? step
-      output(text)
-    }
+  const failure = (message: string): Error => {
+    // the build's own output ends with why it failed, as docker build's does
+    output(`${message}\n`)
+    return new BerthError('INVALID_INPUT', step ? `the build failed at ${step}: ${message}` : `the build failed: ${message}`, step ? { step } : undefined)
+  }
+  for await (const line of jsonLines<BuildLine>(response as AsyncIterable<Buffer>, { failure })) {
+    if (line.aux?.ID) imageId = line.aux.ID
+    const text = line.stream ?? (line.status ? `${line.status}\n` : '')
+    if (!text) continue
+    step = STEP.exec(text)?.[0].trim() ?? step
+    output(text)
   }
   if (!imageId) throw new BerthError('INTERNAL', 'the engine finished the build without naming the image it made')
   return imageId

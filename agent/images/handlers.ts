@@ -1,13 +1,14 @@
 /** images.* handlers. */
 import { BerthError } from '../../protocol/errors'
-import type { imageMethods } from '../../protocol/schema'
+import type { imageMethods, HandlersFor } from '../../protocol/schema'
+import type { RequestContext } from '../../protocol/wire/peer'
 import { inspectImage } from './inspect'
 import { listImages, PlatformCache } from './list'
 import { pullImage } from './pull'
 import { pruneDangling, removeImage, tagImage, untagImage } from './remove'
-import type { AgentDeps, HandlersFor } from '../runtime/types'
+import type { AgentDeps } from '../runtime/types'
 
-export function imageHandlers({ docker, endpoint }: AgentDeps): HandlersFor<typeof imageMethods> {
+export function imageHandlers({ docker, endpoint }: AgentDeps): HandlersFor<typeof imageMethods, RequestContext> {
   const platforms = new PlatformCache(docker)
   /** Pulls in flight by the caller's pull id, so images.pullCancel can stop one. */
   const pulls = new Map<string, AbortController>()

@@ -1,9 +1,8 @@
 /**
  * images.pull: the engine's pull with its progress turned into image.pullProgress events.
  *
- * The engine streams one JSON object per line. A failure after the stream has started comes
- * as an `{error}` line inside a 200 answer, so every line is checked (dockerode's
- * followProgress would call that a success). Progress is sent at most every
+ * The engine streams one JSON object per line, read by jsonLines, which turns a failure inside
+ * the 200 answer into one of Berth's errors (pullError). Progress is sent at most every
  * PROGRESS_INTERVAL_MS per pull; the last state is always sent, with done: true.
  * A pull is cancelled by destroying its HTTP stream: the engine stops when its client goes.
  */
@@ -12,6 +11,7 @@ import type { PullLayer, PullProgress } from '../../protocol/schema'
 import { BerthError } from '../../protocol/errors'
 import { parseImageReference } from '../../protocol/image-reference'
 import { engineMessage, mapEngineError } from '../engine/errors'
+import { jsonLines } from '../engine/json-lines'
 
 /**
  * For a streamed answer dockerode keeps the engine's words only inside its message:
@@ -33,8 +33,6 @@ interface ProgressLine {
   status?: string
   id?: string
   progressDetail?: { current?: number; total?: number }
-  error?: string
-  errorDetail?: { message?: string }
 }
 
 export interface PullRequest {
@@ -121,29 +119,6 @@ class ProgressState {
   }
 }
 
-function readLines(stream: NodeJS.ReadableStream, onLine: (line: ProgressLine) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let rest = ''
-    let failed = false
-    stream.on('data', (chunk: Buffer) => {
-      const lines = (rest + chunk.toString('utf8')).split('\n')
-      rest = lines.pop() ?? ''
-      for (const text of lines) {
-        if (!text.trim() || failed) continue
-        try {
-          onLine(JSON.parse(text) as ProgressLine)
-        } catch (err) {
-          failed = true
-          reject(err)
-        }
-      }
-    })
-    stream.on('end', () => resolve())
-    stream.on('close', () => resolve())
-    stream.on('error', reject)
-  })
-}
-
 export async function pullImage(docker: Docker, endpoint: string, req: PullRequest): Promise<PullResult> {
   const parsed = parseImageReference(req.reference)
   if (!parsed.ok) throw new BerthError('INVALID_INPUT', parsed.message)
@@ -151,7 +126,7 @@ export async function pullImage(docker: Docker, endpoint: string, req: PullReque
   const state = new ProgressState(req.pullId, req.emit)
   const aborter = new AbortController()
   const cancelled = (): BerthError => new BerthError('CANCELLED', `the pull of ${ref.familiar} was cancelled`)
-  let stream: (NodeJS.ReadableStream & { destroy(): void }) | undefined
+  let stream: (NodeJS.ReadableStream & AsyncIterable<Buffer> & { destroy(): void }) | undefined
   const onAbort = (): void => {
     aborter.abort()
     stream?.destroy()
@@ -171,14 +146,11 @@ export async function pullImage(docker: Docker, endpoint: string, req: PullReque
       throw pullError(streamErrorMessage(err), ref.familiar)
     }
     let finished = false
-    await readLines(stream!, (line) => {
-      if (line.error !== undefined || line.errorDetail?.message !== undefined) {
-        throw pullError(line.errorDetail?.message ?? line.error ?? 'unknown error', ref.familiar)
-      }
+    for await (const line of jsonLines<ProgressLine>(stream!, { failure: (message) => pullError(message, ref.familiar) })) {
       // the engine's last line: "Status: Downloaded newer image for …" or "… is up to date …"
       if (line.status?.startsWith('Status: ')) finished = true
       state.add(line)
-    })
+    }
     if (req.signal.aborted) throw cancelled()
     if (!finished) throw new BerthError('INTERNAL', `the engine ended the pull of ${ref.familiar} before it finished`)
     const image = await docker.getImage(ref.digest ? `${ref.fullName}@${ref.digest}` : ref.full).inspect()

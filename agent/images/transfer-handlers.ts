@@ -1,10 +1,10 @@
 /** transfer.* handlers: image tar streams to and from main, served to main only. */
-import type { transferAgentMethods } from '../../protocol/schema'
+import type { transferAgentMethods, HandlersFor } from '../../protocol/schema'
 import { buildFrom } from './build'
 import { exportInto, importFrom, loadFrom, saveInto } from './transfer'
 import type { DataStream } from '../../protocol/wire/data-stream'
 import type { RequestContext } from '../../protocol/wire/peer'
-import type { AgentDeps, HandlersFor } from '../runtime/types'
+import type { AgentDeps } from '../runtime/types'
 
 /** A new stream to main, started by `start`; ended at once when the engine refuses. */
 async function streamed(ctx: RequestContext, start: (stream: DataStream) => Promise<void>): Promise<number> {
@@ -18,7 +18,7 @@ async function streamed(ctx: RequestContext, start: (stream: DataStream) => Prom
   return stream.id
 }
 
-export function transferHandlers({ docker }: AgentDeps): HandlersFor<typeof transferAgentMethods> {
+export function transferHandlers({ docker }: AgentDeps): HandlersFor<typeof transferAgentMethods, RequestContext> {
   return {
     'transfer.save': async ({ images }, ctx) => ({ streamId: await streamed(ctx, (stream) => saveInto(docker, images, stream)) }),
     'transfer.export': async ({ container }, ctx) => ({ streamId: await streamed(ctx, (stream) => exportInto(docker, container, stream)) }),

@@ -1,6 +1,7 @@
 /** docker save / load / import, and a container's export, on streams that come from or go to main. */
 import type Docker from 'dockerode'
 import { BerthError } from '../../protocol/errors'
+import { jsonLines } from '../engine/json-lines'
 import type { DataStream } from '../../protocol/wire/data-stream'
 import { pipeInto, readableFrom } from '../../protocol/wire/node-streams'
 
@@ -39,24 +40,15 @@ export async function exportInto(docker: Docker, container: string, stream: Data
 interface ProgressLine {
   stream?: string
   status?: string
-  error?: string
-  errorDetail?: { message?: string }
 }
 
-/** Reads the engine's JSON progress lines; an error line fails it (the engine answers 200 and says so inside). */
+/** The text of the engine's progress lines; an error line inside its 200 answer fails it. */
 async function readProgress(response: NodeJS.ReadableStream): Promise<string[]> {
   const lines: string[] = []
-  let rest = ''
-  for await (const chunk of response as AsyncIterable<Buffer>) {
-    const parts = (rest + chunk.toString('utf8')).split('\n')
-    rest = parts.pop() ?? ''
-    for (const part of parts) {
-      if (!part.trim()) continue
-      const line = JSON.parse(part) as ProgressLine
-      if (line.error) throw new BerthError('INVALID_INPUT', line.errorDetail?.message ?? line.error)
-      const text = (line.stream ?? line.status ?? '').trim()
-      if (text) lines.push(text)
-    }
+  const failure = (message: string): Error => new BerthError('INVALID_INPUT', message)
+  for await (const line of jsonLines<ProgressLine>(response as AsyncIterable<Buffer>, { failure })) {
+    const text = (line.stream ?? line.status ?? '').trim()
+    if (text) lines.push(text)
   }
   return lines
 }

@@ -1,10 +1,11 @@
 /** networks.* handlers. */
-import type { networkMethods } from '../../protocol/schema'
+import type { networkMethods, HandlersFor } from '../../protocol/schema'
+import type { RequestContext } from '../../protocol/wire/peer'
 import { connectNetwork, createNetwork, disconnectNetwork, removeNetwork } from './changes'
 import { inspectNetwork, listNetworks } from './list'
-import type { AgentDeps, HandlersFor } from '../runtime/types'
+import type { AgentDeps } from '../runtime/types'
 
-export function networkHandlers({ docker }: AgentDeps): HandlersFor<typeof networkMethods> {
+export function networkHandlers({ docker }: AgentDeps): HandlersFor<typeof networkMethods, RequestContext> {
   return {
     'networks.list': async () => listNetworks(docker),
     'networks.inspect': async ({ id }) => inspectNetwork(docker, id),

@@ -1,9 +1,10 @@
 /** registry.checkLogin and registry.push: served to main only, which holds the credentials. */
-import type { registryAgentMethods } from '../../protocol/schema'
+import type { registryAgentMethods, HandlersFor } from '../../protocol/schema'
+import type { RequestContext } from '../../protocol/wire/peer'
 import { checkLogin, push } from './push'
-import type { AgentDeps, HandlersFor } from '../runtime/types'
+import type { AgentDeps } from '../runtime/types'
 
-export function registryAuthHandlers({ docker }: AgentDeps): HandlersFor<typeof registryAgentMethods> {
+export function registryAuthHandlers({ docker }: AgentDeps): HandlersFor<typeof registryAgentMethods, RequestContext> {
   return {
     'registry.checkLogin': async ({ auth }) => ({ status: await checkLogin(docker, auth) }),
     'registry.push': async ({ pushId, reference, auth }, ctx) => {

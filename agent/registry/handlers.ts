@@ -1,9 +1,10 @@
 /** registry.* handlers. */
-import type { registryMethods } from '../../protocol/schema'
+import type { registryMethods, HandlersFor } from '../../protocol/schema'
+import type { RequestContext } from '../../protocol/wire/peer'
 import { manifestReport } from './manifest'
-import type { AgentDeps, HandlersFor } from '../runtime/types'
+import type { AgentDeps } from '../runtime/types'
 
-export function registryHandlers({ docker }: AgentDeps): HandlersFor<typeof registryMethods> {
+export function registryHandlers({ docker }: AgentDeps): HandlersFor<typeof registryMethods, RequestContext> {
   return {
     'registry.manifest': async ({ reference, platform }) => manifestReport(docker, reference, platform),
   }

@@ -3,6 +3,7 @@ import type Docker from 'dockerode'
 import { BerthError } from '../../protocol/errors'
 import type { z } from 'zod'
 import type { pushProgressSchema } from '../../protocol/schema'
+import { jsonLines } from '../engine/json-lines'
 
 export interface AuthConfig {
   username: string
@@ -33,8 +34,6 @@ interface PushLine {
   status?: string
   progressDetail?: { current?: number; total?: number }
   aux?: { Digest?: string }
-  error?: string
-  errorDetail?: { message?: string }
 }
 
 export async function push(
@@ -48,25 +47,17 @@ export async function push(
   // the engine wants an X-Registry-Auth header even when there is no login: an empty one, as the CLI sends
   const response = (await docker.getImage(reference).push({ authconfig: auth ?? {} })) as NodeJS.ReadableStream
   let digest: string | undefined
-  let rest = ''
-  for await (const chunk of response as AsyncIterable<Buffer>) {
-    const parts = (rest + chunk.toString('utf8')).split('\n')
-    rest = parts.pop() ?? ''
-    for (const part of parts) {
-      if (!part.trim()) continue
-      const line = JSON.parse(part) as PushLine
-      // the engine answers 200 and reports a failed push inside the stream
-      if (line.error) throw refusal((line.errorDetail?.message ?? line.error).trim())
-      if (line.aux?.Digest) digest = line.aux.Digest
-      if (!line.status) continue
-      const { current, total } = line.progressDetail ?? {}
-      progress({
-        status: line.status,
-        ...(line.id ? { layer: line.id } : {}),
-        ...(current !== undefined ? { current } : {}),
-        ...(total !== undefined ? { total } : {}),
-      })
-    }
+  // the engine answers 200 and reports a failed push inside the stream
+  for await (const line of jsonLines<PushLine>(response as AsyncIterable<Buffer>, { failure: refusal })) {
+    if (line.aux?.Digest) digest = line.aux.Digest
+    if (!line.status) continue
+    const { current, total } = line.progressDetail ?? {}
+    progress({
+      status: line.status,
+      ...(line.id ? { layer: line.id } : {}),
+      ...(current !== undefined ? { current } : {}),
+      ...(total !== undefined ? { total } : {}),
+    })
   }
   return digest
 }

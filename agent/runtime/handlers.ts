@@ -4,7 +4,7 @@
  * and engine errors become values.
  */
 import { BerthError } from '../../protocol/errors'
-import { agentServedMethods, isAgentServedMethod } from '../../protocol/schema'
+import { agentServedMethods, isAgentServedMethod, type HandlersFor } from '../../protocol/schema'
 import { parseOrThrow } from '../../protocol/validate'
 import type { RequestContext, RequestHandler } from '../../protocol/wire/peer'
 import { mapEngineError } from '../engine/errors'
@@ -22,10 +22,10 @@ import { statHandlers } from '../stats/handlers'
 import { systemHandlers } from '../system/handlers'
 import { volumeFileHandlers } from '../volume-files/handlers'
 import { volumeHandlers } from '../volumes/handlers'
-import type { AgentDeps, HandlersFor } from './types'
+import type { AgentDeps } from './types'
 
 export type { AgentDeps } from './types'
-export type HandlerTable = HandlersFor<typeof agentServedMethods>
+export type HandlerTable = HandlersFor<typeof agentServedMethods, RequestContext>
 
 export function createHandlers(deps: AgentDeps): HandlerTable {
   return {

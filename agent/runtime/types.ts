@@ -1,7 +1,4 @@
 import type Docker from 'dockerode'
-import type { z } from 'zod'
-import type { MethodSpec } from '../../protocol/schema'
-import type { RequestContext } from '../../protocol/wire/peer'
 import type { EngineEvents } from '../engine/events'
 import type { SessionTable } from '../terminals/session-table'
 
@@ -14,11 +11,6 @@ export interface AgentDeps {
   version: string
   /** True when this runs on the engine's own host (the agent), false in main's agentless mode. */
   onHost: boolean
-  /** Terminal sessions; one registry per agent process, shared by its connections. */
+  /** Terminal sessions; one table per agent process, shared by its connections. */
   sessions: SessionTable
-}
-
-/** A handler per method of a method table, typed from its schema. */
-export type HandlersFor<T extends Record<string, MethodSpec>> = {
-  [M in keyof T]: (params: z.output<T[M]['params']>, ctx: RequestContext) => Promise<z.input<T[M]['result']>>
 }

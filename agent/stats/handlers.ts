@@ -1,9 +1,10 @@
 /** stats.subscribe / stats.unsubscribe: each connection joins or leaves the agent's one sampler. */
-import { DEFAULT_STATS_INTERVAL_MS, type statMethods } from '../../protocol/schema'
+import { DEFAULT_STATS_INTERVAL_MS, type statMethods, type HandlersFor } from '../../protocol/schema'
+import type { RequestContext } from '../../protocol/wire/peer'
 import { StatsSampler } from './sampler'
-import type { AgentDeps, HandlersFor } from '../runtime/types'
+import type { AgentDeps } from '../runtime/types'
 
-export function statHandlers(deps: AgentDeps): HandlersFor<typeof statMethods> {
+export function statHandlers(deps: AgentDeps): HandlersFor<typeof statMethods, RequestContext> {
   const sampler = new StatsSampler(deps.docker, deps.events)
   const watched = new WeakSet<object>()
   return {

@@ -1,10 +1,11 @@
 /** system.* handlers: disk use and confirmed prunes. */
-import type { systemMethods } from '../../protocol/schema'
+import type { systemMethods, HandlersFor } from '../../protocol/schema'
+import type { RequestContext } from '../../protocol/wire/peer'
 import { pruneConfirmed, prunePreview } from './disk-prune'
 import { readDiskUsage } from './disk-usage'
-import type { AgentDeps, HandlersFor } from '../runtime/types'
+import type { AgentDeps } from '../runtime/types'
 
-export function systemHandlers({ docker }: AgentDeps): HandlersFor<typeof systemMethods> {
+export function systemHandlers({ docker }: AgentDeps): HandlersFor<typeof systemMethods, RequestContext> {
   return {
     'system.df': async () => readDiskUsage(docker),
     'system.prunePreview': async ({ kind }) => prunePreview(docker, kind),

@@ -1,8 +1,9 @@
 /** session.* handlers: terminal processes on the host, served to main only. */
-import type { sessionMethods } from '../../protocol/schema'
-import type { AgentDeps, HandlersFor } from '../runtime/types'
+import type { sessionMethods, HandlersFor } from '../../protocol/schema'
+import type { RequestContext } from '../../protocol/wire/peer'
+import type { AgentDeps } from '../runtime/types'
 
-export function sessionHandlers({ sessions }: AgentDeps): HandlersFor<typeof sessionMethods> {
+export function sessionHandlers({ sessions }: AgentDeps): HandlersFor<typeof sessionMethods, RequestContext> {
   return {
     'session.open': async (spec, ctx) => {
       const session = await sessions.open(spec)

@@ -7,22 +7,13 @@ import { existsSync } from 'node:fs'
 import { homedir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { BerthError } from '../../protocol/errors'
+import { nodePlatform } from '../../protocol/platform'
 import { type SourceInfo, type SourceOutcome, TerminalSource } from './source'
 
 type Pty = import('node-pty').IPty
 
 /** Opens a host shell of the given size; main's agentless mode provides one over SSH instead. */
 export type HostShellFactory = (size: { cols: number; rows: number }) => Promise<TerminalSource>
-
-/**
- * The CPU as Docker names platforms (`docker pull --platform`), which is what users know:
- * Node's x64 is amd64, ia32 is 386, its 32-bit arm says v6 or v7 in process.config.
- */
-export function dockerPlatform(nodeArch: string, armVersion?: string | number): string {
-  const names: Record<string, string> = { x64: 'amd64', ia32: '386', ppc64: 'ppc64le', mips64el: 'mips64le', mipsel: 'mipsle' }
-  if (nodeArch === 'arm') return armVersion ? `linux/arm/v${armVersion}` : 'linux/arm'
-  return `linux/${names[nodeArch] ?? nodeArch}`
-}
 
 /** Why a host shell cannot open here, and what still works: the agent runs fine without node-pty. */
 export function hostShellUnavailableMessage(platform: string, addonInstalled: boolean, loadError: string): string {
@@ -55,7 +46,7 @@ function loadPty(): typeof import('node-pty') {
     const reason = addonInstalled ? dlopenError(addon) : undefined
     throw new BerthError(
       'UNSUPPORTED',
-      hostShellUnavailableMessage(dockerPlatform(process.arch, armVersion), addonInstalled, reason ?? (err as Error).message.split('\n')[0]!),
+      hostShellUnavailableMessage(nodePlatform(process.arch, armVersion), addonInstalled, reason ?? (err as Error).message.split('\n')[0]!),
     )
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The agent's terminal sessions. In daemon mode one registry serves every connection, so a
+ * The agent's terminal sessions. In daemon mode one table serves every connection, so a
  * session outlives the link that opened it and the next connection can take it over.
  */
 import type Docker from 'dockerode'

@@ -28,7 +28,7 @@ export class Session {
   private viewer: Viewer | undefined
   private outcome: (Omit<SourceOutcome, 'state'> & { state: 'exited' | 'detached' | 'closed' }) | undefined
   private pausedForViewer = false
-  /** When the last viewer left (ms), for the registry's clean-up. */
+  /** When the last viewer left (ms), for the session table's clean-up. */
   unwatchedSince: number | undefined = Date.now()
 
   constructor(

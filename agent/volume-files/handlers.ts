@@ -1,11 +1,12 @@
 /** volumeFiles.* handlers: one helper manager and one transfer table per agent process. */
-import type { volumeFileMethods } from '../../protocol/schema'
+import type { volumeFileMethods, HandlersFor } from '../../protocol/schema'
+import type { RequestContext } from '../../protocol/wire/peer'
 import { VolumeHelpers } from './helper'
 import { listFolder, readText } from './ops'
 import { VolumeTransfers } from './transfers'
-import type { AgentDeps, HandlersFor } from '../runtime/types'
+import type { AgentDeps } from '../runtime/types'
 
-export function volumeFileHandlers({ docker }: AgentDeps): HandlersFor<typeof volumeFileMethods> {
+export function volumeFileHandlers({ docker }: AgentDeps): HandlersFor<typeof volumeFileMethods, RequestContext> {
   const helpers = new VolumeHelpers(docker)
   const transfers = new VolumeTransfers(helpers)
   return {

@@ -10,6 +10,7 @@
 import { Readable } from 'node:stream'
 import type Docker from 'dockerode'
 import { BerthError } from '../../protocol/errors'
+import { jsonLines } from '../engine/json-lines'
 
 export const HELPER_LABEL = 'berth.helper'
 export const HELPER_LABEL_VALUE = 'volume-files'
@@ -165,16 +166,9 @@ export class VolumeHelpers {
       tag: HELPER_IMAGE.split(':')[1],
       changes: [`LABEL ${HELPER_LABEL}=${HELPER_LABEL_VALUE}`],
     } as object)) as NodeJS.ReadableStream
-    await new Promise<void>((resolve, reject) => {
-      this.docker.modem.followProgress(
-        progress,
-        (err: Error | null) => (err ? reject(err) : resolve()),
-        // followProgress does not fail on an in-stream error line: check each one
-        (event: { error?: string }) => {
-          if (event.error) reject(new BerthError('INTERNAL', `could not make the helper image: ${event.error}`))
-        },
-      )
-    })
+    const failure = (message: string): Error => new BerthError('INTERNAL', `could not make the helper image: ${message}`)
+    // read to the end: an import can fail inside its 200 answer
+    for await (const line of jsonLines(progress as AsyncIterable<Buffer>, { failure })) void line
   }
 
   private async removeImage(): Promise<void> {

@@ -1,9 +1,10 @@
 /** volumes.* handlers. */
-import type { volumeMethods } from '../../protocol/schema'
+import type { volumeMethods, HandlersFor } from '../../protocol/schema'
+import type { RequestContext } from '../../protocol/wire/peer'
 import { containerMounts, createVolume, listVolumes, prunePreview, pruneVolumes, removeVolume } from './ops'
-import type { AgentDeps, HandlersFor } from '../runtime/types'
+import type { AgentDeps } from '../runtime/types'
 
-export function volumeHandlers({ docker }: AgentDeps): HandlersFor<typeof volumeMethods> {
+export function volumeHandlers({ docker }: AgentDeps): HandlersFor<typeof volumeMethods, RequestContext> {
   return {
     'volumes.list': async () => listVolumes(docker),
     'volumes.create': async (params) => createVolume(docker, params),

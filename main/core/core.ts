@@ -7,13 +7,13 @@ import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { homedir, hostname } from 'node:os'
 import { BerthError, type BerthErrorValue, toErrorValue } from '../../protocol/errors'
-import type { z } from 'zod'
-import { agentMethods, isAgentMethod, isLocalMethod, type LocalMethod, localMethods, type HostView } from '../../protocol/schema'
+import { agentMethods, type HandlersFor, isAgentMethod, isLocalMethod, localMethods, type HostSettings, type HostView } from '../../protocol/schema'
 import { parseOrThrow } from '../../protocol/validate'
 import { HostStore } from './hosts/host-store'
 import { type HostConfig, HostLink } from './hosts/host-link'
 import { localEngineExists } from './hosts/local-agent'
 import { passphraseOpens } from './ssh/auth'
+import { sshTargetOf } from './ssh/connection'
 import { type SecretCipher, SecretStore } from './hosts/secret-store'
 import { readSshConfig } from './ssh/config-import'
 import { ImageBuilds } from './image-build'
@@ -39,9 +39,14 @@ export interface CoreOptions {
 export const LOCAL_HOST_ID = 'local'
 const PASSPHRASE_PREFIX = 'passphrase:'
 
-type LocalHandlers = {
-  [M in LocalMethod]: (params: z.output<(typeof localMethods)[M]['params']>) => Promise<z.input<(typeof localMethods)[M]['result']>>
+/** What main's handlers of agent methods get beside the params: the host named and who calls. */
+interface AgentCall {
+  hostId: string
+  client: ClientId
 }
+
+/** Agent methods main answers itself or rewrites before forwarding; the rest go to the host as they came. */
+type AgentOverrides = Partial<HandlersFor<typeof agentMethods, AgentCall>>
 
 export class BerthCore {
   private readonly events = new EventEmitter()
@@ -52,20 +57,25 @@ export class BerthCore {
   private readonly passphrases = new Map<string, string>()
   private readonly secrets: SecretStore
   private readonly registries: RegistryLogins
-  private readonly localHandlers: LocalHandlers
+  private readonly localHandlers: HandlersFor<typeof localMethods>
+  private readonly agentOverrides: AgentOverrides
   /** Passwords the user typed, by user@address:port: memory only, never written or logged. */
   private readonly passwords = new Map<string, string>()
-  private readonly terminals = new Terminals((hostId) => this.link(hostId), (event, payload) => this.events.emit('event', event, payload))
-  private readonly transfers = new ImageTransfers((hostId) => this.link(hostId), (event, payload) => this.events.emit('event', event, payload))
-  private readonly builds = new ImageBuilds((hostId) => this.link(hostId), (event, payload) => this.events.emit('event', event, payload))
+  private readonly emit = (event: string, payload: unknown): void => void this.events.emit('event', event, payload)
+  private readonly terminals = new Terminals((hostId) => this.link(hostId), this.emit)
+  private readonly transfers: ImageTransfers
+  private readonly builds: ImageBuilds
   private readonly stats = new StatsSubscriptions((hostId) => this.link(hostId))
 
   constructor(private readonly options: CoreOptions) {
     this.env = options.env ?? process.env
     this.store = new HostStore(options.dataDir)
     this.secrets = new SecretStore(options.dataDir, options.cipher)
-    this.registries = new RegistryLogins((hostId) => this.link(hostId), this.secrets, (event, payload) => this.events.emit('event', event, payload))
+    this.registries = new RegistryLogins((hostId) => this.link(hostId), this.secrets, this.emit)
+    this.transfers = new ImageTransfers((hostId) => this.link(hostId), this.emit, this.home)
+    this.builds = new ImageBuilds((hostId) => this.link(hostId), this.emit, this.home)
     this.localHandlers = this.makeLocalHandlers()
+    this.agentOverrides = this.makeAgentOverrides()
     this.events.setMaxListeners(100)
     this.events.on('event', (event: string, payload: unknown) => {
       if (event === 'host.stateChanged') {
@@ -117,22 +127,28 @@ export class BerthCore {
     if (isAgentMethod(method)) {
       const { hostId, ...rest } = (params ?? {}) as { hostId?: unknown }
       if (typeof hostId !== 'string') throw new BerthError('INVALID_INPUT', `${method} needs a hostId`)
-      let agentParams = parseOrThrow(agentMethods[method].params, rest, `parameters for ${method}`)
-      // a pull carries the login main keeps for that registry, and no other
-      if (method === 'images.pull') agentParams = this.registries.pullParams(agentParams as z.output<(typeof agentMethods)['images.pull']['params']>)
-      // one agent subscription serves every window: counted per client here
-      if (method === 'stats.subscribe') return this.stats.subscribe(hostId, client, agentParams as { intervalMs?: number })
-      if (method === 'stats.unsubscribe') return this.stats.unsubscribe(hostId, client)
-      return this.link(hostId).request(method, agentParams)
+      const agentParams = parseOrThrow(agentMethods[method].params, rest, `parameters for ${method}`)
+      const override = this.agentOverrides[method] as ((p: unknown, call: AgentCall) => Promise<unknown>) | undefined
+      return override ? override(agentParams, { hostId, client }) : this.link(hostId).request(method, agentParams)
     }
     if (!isLocalMethod(method)) throw new BerthError('UNSUPPORTED', `there is no method ${method}`)
     const handler = this.localHandlers[method] as (p: unknown) => Promise<unknown>
     return handler(parseOrThrow(localMethods[method].params, params, `parameters for ${method}`))
   }
 
-  private makeLocalHandlers(): LocalHandlers {
+  private makeAgentOverrides(): AgentOverrides {
     return {
-      'hosts.list': async () => [...this.links.values()].map((s) => s.snapshot),
+      // a pull carries the login main keeps for that registry, and no other
+      'images.pull': async (params, { hostId }) => this.link(hostId).request('images.pull', this.registries.pullParams(params)),
+      // one agent subscription serves every window: counted per client here
+      'stats.subscribe': async (params, { hostId, client }) => this.stats.subscribe(hostId, client, params),
+      'stats.unsubscribe': async (_params, { hostId, client }) => this.stats.unsubscribe(hostId, client),
+    }
+  }
+
+  private makeLocalHandlers(): HandlersFor<typeof localMethods> {
+    return {
+      'hosts.list': async () => [...this.links.values()].map((link) => link.snapshot),
       'hosts.add': async (input) => this.addHost(input),
       'hosts.remove': async ({ hostId }) => this.removeHost(hostId),
       'hosts.connect': async ({ hostId }) => this.link(hostId).connect(),
@@ -150,7 +166,7 @@ export class BerthCore {
       },
       'hosts.answerPrompt': async ({ hostId, answers }) => this.link(hostId).answerPrompt(answers),
       'hosts.sshConfig': async () => {
-        const names = new Set([...this.links.values()].map((s) => s.config.name.toLowerCase()))
+        const names = new Set([...this.links.values()].map((link) => link.config.name.toLowerCase()))
         return (await readSshConfig(this.home)).map((e) => ({ ...e, added: names.has(e.name.toLowerCase()) }))
       },
       'hosts.importSshConfig': async ({ names }) => this.importSshConfig(names),
@@ -183,33 +199,31 @@ export class BerthCore {
       },
       agentDir: this.options.agentDir,
       processEnv: this.env,
-      emit: (event, payload) => this.events.emit('event', event, payload),
+      emit: this.emit,
       forgetPassword: (target) => this.passwords.delete(target),
       savedHost: (name) => {
-        const found = [...this.links.values()].find((s) => !s.config.local && s.config.name === name)?.config
-        if (!found) return undefined
-        const hop = { address: found.address, port: found.port, user: found.user }
-        return found.identityFile ? { ...hop, identityFile: found.identityFile } : hop
+        const found = [...this.links.values()].find((link) => !link.config.local && link.config.name === name)?.config
+        return found && sshTargetOf(found)
       },
     })
     this.links.set(config.id, link)
     return link
   }
 
-  private async addHost(input: Omit<HostConfig, 'id'>): Promise<HostView> {
-    const duplicate = [...this.links.values()].find((s) => s.config.name.toLowerCase() === input.name.toLowerCase())
+  private async addHost(input: HostSettings): Promise<HostView> {
+    const duplicate = [...this.links.values()].find((link) => link.config.name.toLowerCase() === input.name.toLowerCase())
     if (duplicate) throw new BerthError('CONFLICT', `a host named ${input.name} already exists`)
     const config: HostConfig = { ...input, id: randomUUID().slice(0, 8) }
     const link = this.addLink(config)
     await this.persist()
-    this.events.emit('event', 'host.stateChanged', link.snapshot)
+    this.emit('host.stateChanged', link.snapshot)
     return link.snapshot
   }
 
-  private async updateHost(hostId: string, input: Omit<HostConfig, 'id'>): Promise<HostView> {
+  private async updateHost(hostId: string, input: HostSettings): Promise<HostView> {
     const link = this.link(hostId)
     if (link.config.local) throw new BerthError('INVALID_INPUT', 'this computer has no settings to change')
-    const clash = [...this.links.values()].find((s) => s !== link && s.config.name.toLowerCase() === input.name.toLowerCase())
+    const clash = [...this.links.values()].find((other) => other !== link && other.config.name.toLowerCase() === input.name.toLowerCase())
     if (clash) throw new BerthError('CONFLICT', `a host named ${input.name} already exists`)
     const view = link.reconfigure({ ...input, id: hostId })
     await this.persist()
@@ -226,7 +240,7 @@ export class BerthCore {
     this.links.clear()
     for (const [id, link] of entries) this.links.set(id, link)
     await this.persist()
-    return entries.map(([, s]) => s.snapshot)
+    return entries.map(([, link]) => link.snapshot)
   }
 
   private async removeHost(hostId: string): Promise<Record<string, never>> {
@@ -235,7 +249,7 @@ export class BerthCore {
     link.disconnect()
     this.links.delete(hostId)
     await this.persist()
-    this.events.emit('event', 'host.removed', { hostId })
+    this.emit('host.removed', { hostId })
     return {}
   }
 
@@ -276,6 +290,6 @@ export class BerthCore {
   }
 
   private persist(): Promise<void> {
-    return this.store.save([...this.links.values()].map((s) => s.config))
+    return this.store.save([...this.links.values()].map((link) => link.config))
   }
 }

@@ -4,15 +4,15 @@
  * host's engine, and its output comes back line by line as build.output events.
  */
 import { readFile, stat } from 'node:fs/promises'
-import { homedir } from 'node:os'
 import { join, relative, sep } from 'node:path'
 import dockerignore from '@balena/dockerignore'
 import { pack } from 'tar-fs'
 import type { z } from 'zod'
 import { BerthError } from '../../protocol/errors'
-import { type imageBuildMethods, transferAgentEvents, transferAgentMethods } from '../../protocol/schema'
+import { type HandlersFor, type imageBuildMethods, transferAgentEvents, transferAgentMethods } from '../../protocol/schema'
 import { pipeInto } from '../../protocol/wire/node-streams'
 import type { HostLink } from './hosts/host-link'
+import { expandHome } from './paths'
 
 type BuildParams = z.output<(typeof imageBuildMethods)['images.build']['params']>
 
@@ -37,14 +37,16 @@ export class ImageBuilds {
   constructor(
     private readonly link: (hostId: string) => HostLink,
     private readonly emit: (event: string, payload: unknown) => void,
+    /** The configured home, for `~/` in a context path. */
+    private readonly home: string,
   ) {}
 
-  readonly handlers = {
-    'images.build': async (params: BuildParams) => this.build(params),
+  readonly handlers: HandlersFor<typeof imageBuildMethods> = {
+    'images.build': async (params) => this.build(params),
   }
 
   private async build({ hostId, buildId, context: given, dockerfile = 'Dockerfile', ...options }: BuildParams) {
-    const context = given.replace(/^~(?=\/)/, homedir())
+    const context = expandHome(given, this.home)
     if (!(await isDirectory(context))) throw new BerthError('NOT_FOUND', `there is no folder ${context} on this computer to build from`)
     const dockerfileInfo = await stat(join(context, dockerfile)).catch(() => undefined)
     if (!dockerfileInfo?.isFile()) throw new BerthError('NOT_FOUND', `there is no ${dockerfile} in ${context}`)

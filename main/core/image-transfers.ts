@@ -7,38 +7,44 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs'
 import { rename, stat, unlink } from 'node:fs/promises'
-import { homedir } from 'node:os'
 import { dirname } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { z } from 'zod'
 import { BerthError, toErrorValue } from '../../protocol/errors'
-import { agentMethods, type imageTransferMethods, transferAgentMethods } from '../../protocol/schema'
+import { archFit, normalizeArch } from '../../protocol/platform'
+import { agentMethods, type HandlersFor, type HostView, type imageTransferMethods, transferAgentMethods } from '../../protocol/schema'
 import { pipeInto, readableFrom } from '../../protocol/wire/node-streams'
 import type { HostLink } from './hosts/host-link'
-
-type Handlers = {
-  [M in keyof typeof imageTransferMethods]: (
-    params: z.output<(typeof imageTransferMethods)[M]['params']>,
-  ) => Promise<z.input<(typeof imageTransferMethods)[M]['result']>>
-}
+import { expandHome } from './paths'
 
 const PROGRESS_EVERY_MS = 200
 
-/** Docker's architecture names, with 32-bit ARM told apart by its variant. */
-function platformOf(arch: string, variant?: string): string {
-  return arch === 'arm' ? `arm${variant ?? 'v7'}` : arch
+/**
+ * Why an image should not be copied to a host: its programs could not run there. A host that
+ * emulates the image's architecture (qemu through binfmt_misc) runs it, as the run form says.
+ */
+export function copyRefusal(image: string, imageArch: string, host: Pick<HostView, 'name' | 'arch' | 'emulated'>): BerthError | undefined {
+  if (archFit(imageArch, host) !== 'foreign') return undefined
+  return new BerthError(
+    'CONFLICT',
+    `${image} is built for ${imageArch}, and ${host.name} runs ${host.arch}: its programs would fail there with ` +
+      `"exec format error" unless emulation (qemu through binfmt_misc) is set up on that host. Copy anyway to use it emulated.`,
+    { imagePlatform: imageArch, hostArch: host.arch },
+  )
 }
 
 export class ImageTransfers {
   constructor(
     private readonly link: (hostId: string) => HostLink,
     private readonly emit: (event: string, payload: unknown) => void,
+    /** The configured home, for `~/` in a file path. */
+    private readonly home: string,
   ) {}
 
-  readonly handlers: Handlers = {
-    'images.saveToFile': async ({ hostId, transferId, images, path }) => this.saveToFile(hostId, transferId, images, expand(path)),
+  readonly handlers: HandlersFor<typeof imageTransferMethods> = {
+    'images.saveToFile': async ({ hostId, transferId, images, path }) => this.saveToFile(hostId, transferId, images, this.expand(path)),
     'containers.exportToFile': async ({ hostId, transferId, container, path }) => {
-      const file = expand(path)
+      const file = this.expand(path)
       await directoryOf(file)
       const link = this.link(hostId)
       const opened = await link.connectedPeer().request('transfer.export', { container })
@@ -47,17 +53,21 @@ export class ImageTransfers {
       return this.download(link, streamId, this.progress(transferId), file, 'export')
     },
     'images.loadFromFile': async ({ hostId, transferId, path }) => {
-      const file = await existingFile(expand(path))
+      const file = await existingFile(this.expand(path))
       const { result, bytes } = await this.upload(hostId, transferId, file, 'transfer.load', {})
       return { loaded: transferAgentMethods['transfer.load'].result.parse(result).loaded, bytes }
     },
     'images.importFromFile': async ({ hostId, transferId, path, reference, changes, message }) => {
-      const file = await existingFile(expand(path))
+      const file = await existingFile(this.expand(path))
       const options = { ...(reference ? { reference } : {}), ...(changes ? { changes } : {}), ...(message ? { message } : {}) }
       const { result, bytes } = await this.upload(hostId, transferId, file, 'transfer.import', options)
       return { id: transferAgentMethods['transfer.import'].result.parse(result).id, ...(reference ? { reference } : {}), bytes }
     },
     'images.copy': async (params) => this.copy(params),
+  }
+
+  private expand(path: string): string {
+    return expandHome(path, this.home)
   }
 
   private progress(transferId: string, totalBytes?: number): (n: number) => void {
@@ -74,7 +84,7 @@ export class ImageTransfers {
 
   private async imageSize(link: HostLink, image: string): Promise<{ size: number; platform: string; os: string }> {
     const details = agentMethods['images.inspect'].result.parse(await link.request('images.inspect', { image }))
-    return { size: details.size, platform: platformOf(details.architecture, details.variant), os: details.os }
+    return { size: details.size, platform: normalizeArch(details.architecture, details.variant), os: details.os }
   }
 
   private async saveToFile(hostId: string, transferId: string, images: string[], path: string): Promise<{ path: string; bytes: number }> {
@@ -133,15 +143,8 @@ export class ImageTransfers {
     const from = this.link(fromHostId)
     const to = this.link(toHostId)
     const { size, platform } = await this.imageSize(from, image)
-    const hostArch = to.snapshot.arch
-    if (!anyPlatform && hostArch && hostArch !== platform) {
-      throw new BerthError(
-        'CONFLICT',
-        `${image} is built for ${platform}, and ${to.config.name} runs ${hostArch}: its programs would fail there with ` +
-          `"exec format error" unless emulation (qemu through binfmt_misc) is set up on that host. Copy anyway to use it emulated.`,
-        { imagePlatform: platform, hostArch },
-      )
-    }
+    const refusal = anyPlatform ? undefined : copyRefusal(image, platform, to.snapshot)
+    if (refusal) throw refusal
     const target = to.connectedPeer()
     const { streamId } = transferAgentMethods['transfer.save'].result.parse(await from.connectedPeer().request('transfer.save', { images: [image] }))
     const source = readableFrom(from.connectedPeer().acceptStream(streamId, { manualAck: true }))
@@ -162,10 +165,6 @@ export class ImageTransfers {
       throw cut(sourceError ?? err, `the copy from ${from.config.name} to ${to.config.name} was cut; nothing was loaded on ${to.config.name}`)
     }
   }
-}
-
-function expand(path: string): string {
-  return path.replace(/^~(?=\/)/, homedir())
 }
 
 async function directoryOf(path: string): Promise<void> {

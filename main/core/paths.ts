@@ -8,6 +8,14 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(config, 'berth')
 }
 
+/**
+ * `~` and `~/…` as the shell and ssh_config write them, in the home Berth was configured with
+ * (CoreOptions.homeDir: tests and the lab give each run its own), never the OS's guess.
+ */
+export function expandHome(path: string, home: string): string {
+  return path.replace(/^~(?=\/|$)/, home)
+}
+
 export function userKnownHostsFile(home: string): string {
   return join(home, '.ssh', 'known_hosts')
 }

@@ -3,18 +3,11 @@
  * clear, never logged), and handed to a host's engine only inside the one call that needs
  * them and only for the registry they belong to.
  */
-import type { z } from 'zod'
 import { parseImageReference } from '../../protocol/image-reference'
 import { BerthError } from '../../protocol/errors'
-import { registryAgentEvents, registryAgentMethods, type registryAuthMethods, type RegistryLogin } from '../../protocol/schema'
+import { type HandlersFor, registryAgentEvents, registryAgentMethods, type registryAuthMethods, type RegistryLogin } from '../../protocol/schema'
 import type { HostLink } from './hosts/host-link'
 import type { SecretStore } from './hosts/secret-store'
-
-type Handlers = {
-  [M in keyof typeof registryAuthMethods]: (
-    params: z.output<(typeof registryAuthMethods)[M]['params']>,
-  ) => Promise<z.input<(typeof registryAuthMethods)[M]['result']>>
-}
 
 interface Login {
   username: string
@@ -43,7 +36,7 @@ export class RegistryLogins {
     }
   }
 
-  readonly handlers: Handlers = {
+  readonly handlers: HandlersFor<typeof registryAuthMethods> = {
     'registries.list': async () => [...this.logins.entries()].map(([domain, l]) => view(domain, l)),
     'registries.login': async ({ hostId, domain, username, password, save }) => {
       // refused before it is tested, so nothing is sent when it could not be kept as asked

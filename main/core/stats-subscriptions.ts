@@ -34,7 +34,7 @@ export class StatsSubscriptions {
     clients.set(client, params.intervalMs ?? DEFAULT_STATS_INTERVAL_MS)
     this.clients.set(hostId, clients)
     try {
-      return (await link.request('stats.subscribe', { intervalMs: shortest(clients) })) as Result<'stats.subscribe'>
+      return await link.request('stats.subscribe', { intervalMs: shortest(clients) })
     } catch (err) {
       // a refused subscription leaves things as they were
       if (before === undefined) this.drop(hostId, client)

@@ -9,9 +9,9 @@
  * the other way on the same stream, with credit of their own (see DataStream).
  */
 import { StringDecoder } from 'node:string_decoder'
-import type { z } from 'zod'
 import { BerthError, toErrorValue } from '../../protocol/errors'
 import {
+  type HandlersFor,
   type HostView,
   type SessionInfo,
   sessionEvents,
@@ -23,12 +23,6 @@ import {
 import type { DataStream } from '../../protocol/wire/data-stream'
 import type { Peer } from '../../protocol/wire/peer'
 import type { HostLink } from './hosts/host-link'
-
-type Handlers = {
-  [M in keyof typeof terminalMethods]: (
-    params: z.output<(typeof terminalMethods)[M]['params']>,
-  ) => Promise<z.input<(typeof terminalMethods)[M]['result']>>
-}
 
 interface Entry {
   info: TerminalInfo
@@ -59,7 +53,7 @@ export class Terminals {
     private readonly emit: (event: string, payload: unknown) => void,
   ) {}
 
-  readonly handlers: Handlers = {
+  readonly handlers: HandlersFor<typeof terminalMethods> = {
     'terminals.open': async ({ hostId, spec }) => this.open(hostId, spec),
     'terminals.input': async ({ terminalId, data }) => {
       const entry = this.entry(terminalId)

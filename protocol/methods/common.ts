@@ -19,6 +19,15 @@ export interface MethodSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType
   timeoutMs?: number
 }
 
+/**
+ * A handler per method of a method table, typed from its schema: params as the schema parses
+ * them, the result as the schema takes it. `Ctx` is what the caller hands beside the params
+ * (the agent's RequestContext; main's own handlers take none).
+ */
+export type HandlersFor<T extends Record<string, MethodSpec>, Ctx = void> = {
+  [M in keyof T]: (params: z.output<T[M]['params']>, ctx: Ctx) => Promise<z.input<T[M]['result']>>
+}
+
 export function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, timeoutMs?: number): MethodSpec<P, R> {
   return timeoutMs === undefined ? { params, result } : { params, result, timeoutMs }
 }

@@ -3,7 +3,7 @@ import * as z from 'zod'
 import { empty, method } from './common'
 
 export const engineInfoSchema = z.object({
-  /** Docker's platform naming: amd64, arm64, arm (with variant v7), ... */
+  /** Berth's architecture name (protocol/platform.ts): Docker's amd64, arm64, ..., with 32-bit ARM as armv7. */
   arch: z.string(),
   os: z.string(),
   engineVersion: z.string(),
@@ -19,7 +19,7 @@ export const engineInfoSchema = z.object({
   rootDir: z.string().optional(),
   containers: z.object({ total: z.number(), running: z.number(), paused: z.number(), stopped: z.number() }).optional(),
   images: z.number().optional(),
-  /** Architectures this host runs through emulation (qemu registered with binfmt_misc). */
+  /** Architecture families this host runs through emulation (qemu registered with binfmt_misc): `arm` for all 32-bit ARM. */
   emulated: z.array(z.string()).optional(),
 })
 export type EngineInfo = z.infer<typeof engineInfoSchema>

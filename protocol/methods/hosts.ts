@@ -6,6 +6,28 @@ export const hostStates = ['disconnected', 'connecting', 'installing', 'connecte
 export const hostStateSchema = z.enum(hostStates)
 export type HostState = z.infer<typeof hostStateSchema>
 
+/**
+ * A host's settings, the one list of them: as saved, shown (HostView) and read from
+ * ~/.ssh/config. Unchecked here (the local host has no user or port); hostInputSchema below
+ * checks the same fields as a person types them.
+ */
+const hostFields = {
+  name: z.string(),
+  address: z.string(),
+  port: z.number(),
+  user: z.string(),
+  identityFile: z.string().optional(),
+  /** ssh's IdentitiesOnly: offer only the identity file, not ssh-agent's keys. */
+  identitiesOnly: z.boolean().optional(),
+  /** ssh's ProxyJump: `[user@]host[:port]` hops, comma-separated, or names of saved hosts. */
+  proxyJump: z.string().optional(),
+}
+export const hostFieldsSchema = z.object(hostFields)
+export type HostFields = z.infer<typeof hostFieldsSchema>
+
+/** A field for each of hostFields, no more, no fewer: the two lists cannot drift apart. */
+type CheckedHostFields = { [K in keyof typeof hostFields]: z.ZodType }
+
 export const hostInputSchema = z
   .object({
     name: z.string().trim().min(1, 'a host needs a name').max(64, 'a host name is at most 64 characters'),
@@ -23,18 +45,19 @@ export const hostInputSchema = z
       .max(64)
       .regex(/^[a-z_][a-z0-9_.-]*\$?$/i, 'a user name has letters, digits, _ . and -'),
     identityFile: z.string().max(4096).optional(),
-    /** ssh's IdentitiesOnly: offer only the identity file, not ssh-agent's keys. */
     identitiesOnly: z.boolean().optional(),
-    /** ssh's ProxyJump: `[user@]host[:port]` hops, comma-separated, or names of saved hosts. */
     proxyJump: z
       .string()
       .trim()
       .max(1024)
       .regex(/^[a-zA-Z0-9@.:_[\], -]*$/, 'ProxyJump is [user@]host[:port] hops separated by commas')
       .optional(),
-  })
+  } satisfies CheckedHostFields)
   .strict()
+/** What a form sends (port may be left out). */
 export type HostInput = z.input<typeof hostInputSchema>
+/** What hosts.add and hosts.update hand main once checked: a saved host's settings. */
+export type HostSettings = z.output<typeof hostInputSchema>
 
 export const pendingHostKeySchema = z.object({
   keyType: z.string(),
@@ -44,22 +67,15 @@ export const pendingHostKeySchema = z.object({
   port: z.number().optional(),
 })
 
-export const hostViewSchema = z.object({
+export const hostViewSchema = hostFieldsSchema.extend({
   id: hostIdSchema,
-  name: z.string(),
   local: z.boolean(),
-  address: z.string(),
-  port: z.number(),
-  user: z.string(),
-  identityFile: z.string().optional(),
-  identitiesOnly: z.boolean().optional(),
-  proxyJump: z.string().optional(),
   state: hostStateSchema,
   /** When Berth will try again by itself after the link dropped (ms since the epoch). */
   retryAt: z.number().optional(),
   arch: z.string().optional(),
   engineVersion: z.string().optional(),
-  /** Architectures the host runs emulated (qemu through binfmt_misc), in Docker's names. */
+  /** Architecture families the host runs emulated (qemu through binfmt_misc), as engine.info says them. */
   emulated: z.array(z.string()).optional(),
   agentVersion: z.string().optional(),
   /** agent: Berth's agent runs on the host; agentless: the engine is reached through `docker system dial-stdio`. */
@@ -93,14 +109,8 @@ export type HostView = z.infer<typeof hostViewSchema>
 
 const hostRef = z.object({ hostId: hostIdSchema }).strict()
 
-export const sshConfigEntrySchema = z.object({
-  name: z.string(),
-  address: z.string(),
-  port: z.number(),
-  user: z.string(),
-  identityFile: z.string().optional(),
-  identitiesOnly: z.boolean().optional(),
-  proxyJump: z.string().optional(),
+/** A host of ~/.ssh/config offered for import. */
+export const sshConfigEntrySchema = hostFieldsSchema.extend({
   /** A saved host has this name already. */
   added: z.boolean(),
 })

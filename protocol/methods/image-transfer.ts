@@ -108,7 +108,8 @@ export const imageTransferMethods = {
   ),
   /**
    * docker save on one host piped into docker load on another. An image for a CPU the target
-   * cannot run is refused (PLATFORM) unless `anyPlatform` is set.
+   * can neither run nor emulate is refused (CONFLICT, detail `imagePlatform` and `hostArch`)
+   * unless `anyPlatform` is set.
    */
   'images.copy': method(
     z

@@ -11,7 +11,8 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { dockerPlatform, hostShellUnavailableMessage } from '../../agent/terminals/host-shell'
+import { hostShellUnavailableMessage } from '../../agent/terminals/host-shell'
+import { nodePlatform } from '../../protocol/platform'
 import { type AgentBundle, agentInstallDir, installAgent, loadAgentBundle, type RemotePlatform } from '../../main/core/hosts/agent-installer'
 import type { SshConnection } from '../../main/core/ssh/connection'
 
@@ -112,11 +113,11 @@ describe('a host shell on a CPU without a node-pty build', () => {
     ['arm', '7', 'linux/arm/v7'],
     ['arm', '6', 'linux/arm/v6'],
   ])('names Node\'s %s (arm v%s) as Docker does: %s', (nodeArch, armVersion, platform) => {
-    expect(dockerPlatform(nodeArch, armVersion)).toBe(platform)
+    expect(nodePlatform(nodeArch, armVersion)).toBe(platform)
   })
 
   it('says which CPU has no build, and that container terminals still work', () => {
-    const message = hostShellUnavailableMessage(dockerPlatform('ppc64'), false, "Cannot find module './build/Release/pty.node'")
+    const message = hostShellUnavailableMessage(nodePlatform('ppc64'), false, "Cannot find module './build/Release/pty.node'")
     expect(message).toBe(
       'host shells are not available on this host: Berth has no build of node-pty, the terminal library they need, ' +
         'for its CPU (linux/ppc64le). Terminals in containers (exec and attach) and everything else still work.',
@@ -125,7 +126,7 @@ describe('a host shell on a CPU without a node-pty build', () => {
 
   it('gives the loader\'s reason when a build is installed but does not load', () => {
     const reason = "/lib/aarch64-linux-gnu/libc.so.6: version `GLIBC_2.34' not found"
-    const message = hostShellUnavailableMessage(dockerPlatform('arm64'), true, reason)
+    const message = hostShellUnavailableMessage(nodePlatform('arm64'), true, reason)
     expect(message).toContain(`node-pty's build for its CPU (linux/arm64) did not load: ${reason}.`)
     expect(message).toContain('Terminals in containers (exec and attach) and everything else still work.')
   })

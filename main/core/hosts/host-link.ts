@@ -2,26 +2,37 @@
  * One host's connection: SSH (or a local child), agent install, the protocol peer, and the
  * host's state as the renderer sees it. Agent methods are forwarded generically.
  */
+import type { z } from 'zod'
 import { BerthError, toErrorValue } from '../../../protocol/errors'
-import { type AgentMethod, agentEvents, agentMethods, type EngineInfo, type HostView } from '../../../protocol/schema'
+import { type AgentMethod, agentEvents, agentMethods, type EngineInfo, type HostFields, type HostView } from '../../../protocol/schema'
+import { archOfNode } from '../../../protocol/platform'
 import { Peer } from '../../../protocol/wire/peer'
 import { installAgent, loadAgentBundle, probeHost, removeOtherAgentVersions, startRemoteAgent } from './agent-installer'
 import { startAgentless } from './agentless'
 import { startLocalAgent } from './local-agent'
 import { LoginPrompts } from '../ssh/login-prompts'
 import { parseProxyJump, type SavedHostLookup } from '../ssh/proxy-jump'
-import { passwordKey, type SshEnvironment, SshConnection, type SshTarget } from '../ssh/connection'
+import { passwordKey, type SshEnvironment, SshConnection, sshTargetOf } from '../ssh/connection'
 
-export interface HostConfig {
-  id: string
-  name: string
-  address: string
-  port: number
-  user: string
-  identityFile?: string
-  identitiesOnly?: boolean
-  proxyJump?: string
-  local?: boolean
+/** A host as saved: its settings, its id, and whether it is this computer (never saved). */
+export type HostConfig = HostFields & { id: string; local?: boolean }
+
+/** The settings the SSH link is made from: a change to one of them means connecting again. */
+const LINK_SETTINGS = ['address', 'port', 'user', 'identityFile', 'identitiesOnly', 'proxyJump'] as const
+
+/** The settings a view shows, optional ones only where set. */
+function settingsView(config: HostConfig): Pick<HostView, 'id' | keyof HostFields> {
+  const { id, name, address, port, user, identityFile, identitiesOnly, proxyJump } = config
+  return {
+    id,
+    name,
+    address,
+    port,
+    user,
+    ...(identityFile ? { identityFile } : {}),
+    ...(identitiesOnly ? { identitiesOnly: true } : {}),
+    ...(proxyJump ? { proxyJump } : {}),
+  }
 }
 
 export interface HostLinkDeps {
@@ -43,9 +54,6 @@ const RETRYABLE = new Set(['UNREACHABLE', 'TIMEOUT'])
 /** Install failures that agentless mode works around; network failures it cannot. */
 const FALLBACK_CODES = new Set(['UNSUPPORTED', 'PERMISSION_DENIED', 'INTERNAL'])
 
-/** Node's names for CPUs, in Docker's words (used when the engine cannot be asked). */
-const NODE_TO_DOCKER_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'armv7', ia32: '386', ppc64: 'ppc64le' }
-
 export class HostLink {
   private view: HostView
   private peer: Peer | undefined
@@ -63,18 +71,7 @@ export class HostLink {
     private current: HostConfig,
     private readonly deps: HostLinkDeps,
   ) {
-    this.view = {
-      id: current.id,
-      name: current.name,
-      local: current.local ?? false,
-      address: current.address,
-      port: current.port,
-      user: current.user,
-      state: 'disconnected',
-      ...(current.identityFile ? { identityFile: current.identityFile } : {}),
-      ...(current.identitiesOnly ? { identitiesOnly: true } : {}),
-      ...(current.proxyJump ? { proxyJump: current.proxyJump } : {}),
-    }
+    this.view = { ...settingsView(current), local: current.local ?? false, state: 'disconnected' }
   }
 
   get config(): HostConfig {
@@ -83,14 +80,12 @@ export class HostLink {
 
   /** New settings for this host; a live connection is closed so the next one uses them. */
   reconfigure(config: HostConfig): HostView {
-    const { id, name, address, port, user, identityFile, identitiesOnly, proxyJump } = config
-    const linkChanged =
-      address !== this.current.address || port !== this.current.port || user !== this.current.user ||
-      identityFile !== this.current.identityFile || proxyJump !== this.current.proxyJump ||
-      Boolean(identitiesOnly) !== Boolean(this.current.identitiesOnly)
+    // unset, empty and false are all "not set"
+    const linkChanged = LINK_SETTINGS.some((key) => (config[key] || undefined) !== (this.current[key] || undefined))
     this.current = config
     if (linkChanged) this.disconnect()
-    this.update({ id, name, address, port, user, identityFile, identitiesOnly: identitiesOnly || undefined, proxyJump })
+    // an optional setting cleared is dropped from the view, not left at its old value
+    this.update({ identityFile: undefined, identitiesOnly: undefined, proxyJump: undefined, ...settingsView(config) })
     return this.view
   }
 
@@ -124,8 +119,13 @@ export class HostLink {
     return this.view
   }
 
-  async request(method: AgentMethod, params: unknown): Promise<unknown> {
-    return this.connectedPeer().request(method, params, { timeoutMs: agentMethods[method].timeoutMs })
+  /**
+   * An agent method, forwarded. The answer is typed as its schema says without parsing it
+   * again: the agent's handler table is typed with the same schema, and the hello refuses an
+   * agent of another version.
+   */
+  async request<M extends AgentMethod>(method: M, params: unknown): Promise<z.input<(typeof agentMethods)[M]['result']>> {
+    return this.connectedPeer().request(method, params, { timeoutMs: agentMethods[method].timeoutMs }) as Promise<z.input<(typeof agentMethods)[M]['result']>>
   }
 
   /** The protocol peer while connected (terminals bind their streams to it). */
@@ -206,9 +206,7 @@ export class HostLink {
   }
 
   private async startRemote(options: { trustFingerprint?: string }) {
-    const target: SshTarget = { address: this.config.address, port: this.config.port, user: this.config.user }
-    if (this.config.identityFile) target.identityFile = this.config.identityFile
-    if (this.config.identitiesOnly) target.identitiesOnly = true
+    const target = sshTargetOf(this.config)
     if (this.config.proxyJump) target.jumps = parseProxyJump(this.config.proxyJump, target, this.deps.savedHost)
     const ssh = await SshConnection.connect(
       target,
@@ -220,7 +218,8 @@ export class HostLink {
     this.update({ state: 'installing' })
     try {
       const platform = await probeHost(ssh, bundle)
-      this.update({ arch: NODE_TO_DOCKER_ARCH[platform.nodeArch] ?? platform.nodeArch })
+      // Node's name until the engine says its own (and for good where it cannot be asked)
+      this.update({ arch: archOfNode(platform.nodeArch) })
       const { path, uploaded } = await installAgent(ssh, bundle, platform)
       // older versions are of no use once this one is in place (done when it was put there)
       if (uploaded) removeOtherAgentVersions(ssh, platform, bundle).catch(() => {})

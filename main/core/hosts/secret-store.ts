@@ -1,5 +1,5 @@
 /**
- * Secrets the user chose to keep (key passphrases; later registry credentials), encrypted by
+ * Secrets the user chose to keep (key passphrases, registry logins), encrypted by
  * the OS keychain through Electron's safeStorage and written only as ciphertext, in a 0600
  * file in the app's data folder. Without a keychain (the browser shell) nothing is saved and
  * the caller says so: secrets then live in memory until Berth quits.

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import ssh2 from 'ssh2'
+import { expandHome } from '../paths'
 import type { SshEnvironment, SshTarget } from './connection'
 
 // ssh2 is CommonJS: its named exports are not visible to Node's ESM loader
@@ -23,10 +24,6 @@ export interface AuthSkips {
 /** Whether a passphrase opens an encrypted key file. */
 export async function passphraseOpens(file: string, passphrase: string): Promise<boolean> {
   return !(utils.parseKey(await readFile(file), passphrase) instanceof Error)
-}
-
-export function expandHome(path: string, home: string): string {
-  return path.replace(/^~(?=\/|$)/, home)
 }
 
 export async function authAttempts(target: SshTarget, env: SshEnvironment, skips: AuthSkips): Promise<AuthAttempt[]> {

@@ -7,22 +7,10 @@ import { readdir, readFile } from 'node:fs/promises'
 import { userInfo } from 'node:os'
 import { basename, dirname, isAbsolute, join } from 'node:path'
 import SSHConfig from 'ssh-config'
-
-export interface SshConfigEntry {
-  name: string
-  address: string
-  port: number
-  user: string
-  identityFile?: string
-  identitiesOnly?: boolean
-  proxyJump?: string
-}
+import type { HostFields } from '../../../protocol/schema'
+import { expandHome } from '../paths'
 
 const MAX_INCLUDE_DEPTH = 16
-
-function expandHome(path: string, home: string): string {
-  return path.replace(/^~(?=\/|$)/, home)
-}
 
 /** Include's files: relative to ~/.ssh, with * and ? wildcards in the last part. */
 async function includeFiles(pattern: string, home: string): Promise<string[]> {
@@ -69,7 +57,8 @@ function expandTokens(path: string, home: string, host: string, user: string): s
   return path.replace(/%d/g, home).replace(/%u/g, userInfo().username).replace(/%h/g, host).replace(/%r/g, user).replace(/%%/g, '%')
 }
 
-export async function readSshConfig(home: string): Promise<SshConfigEntry[]> {
+/** Each named Host block (no wildcards) as a host's settings, unchecked: hosts.add's schema checks an import. */
+export async function readSshConfig(home: string): Promise<HostFields[]> {
   const config = SSHConfig.parse(await inlineIncludes(join(home, '.ssh', 'config'), home, 0))
   const aliases: string[] = []
   for (const line of config) {
@@ -81,7 +70,7 @@ export async function readSshConfig(home: string): Promise<SshConfigEntry[]> {
     const computed = config.compute(alias) as Record<string, string | string[] | undefined>
     const address = (first(computed.HostName) ?? alias).replace(/%h/g, alias)
     const user = first(computed.User) ?? userInfo().username
-    const entry: SshConfigEntry = { name: alias, address, port: Number(first(computed.Port) ?? 22), user }
+    const entry: HostFields = { name: alias, address, port: Number(first(computed.Port) ?? 22), user }
     const identity = first(computed.IdentityFile)
     if (identity) entry.identityFile = expandHome(expandTokens(identity, home, address, user), home)
     if (first(computed.IdentitiesOnly)?.toLowerCase() === 'yes') entry.identitiesOnly = true

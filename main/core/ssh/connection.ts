@@ -6,21 +6,24 @@
 import type { Duplex } from 'node:stream'
 import ssh2, { type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2'
 import { BerthError } from '../../../protocol/errors'
+import type { HostFields } from '../../../protocol/schema'
 import { appendKnownHost, fingerprint, type HostKeyVerdict, knownKeyTypes, readKnownHostsFiles, verifyHostKey } from './known-hosts'
 import { authAttempts } from './auth'
 import { type AskUser, loginHandler } from './login'
 import { hostKeyFailure, networkError } from './failures'
 
-export interface SshTarget {
-  address: string
-  port: number
-  user: string
-  /** Explicit key file; when absent the default ~/.ssh/id_* files are tried. */
-  identityFile?: string
-  /** ssh's IdentitiesOnly: the identity file alone, never ssh-agent's keys. */
-  identitiesOnly?: boolean
+/** A login: a host's address, user and keys (without identityFile, the default ~/.ssh/id_* files). */
+export type SshTarget = Pick<HostFields, 'address' | 'port' | 'user' | 'identityFile' | 'identitiesOnly'> & {
   /** Hosts to go through first, in order (ssh's ProxyJump). */
   jumps?: SshTarget[]
+}
+
+/** A saved host's own login, without its hops. */
+export function sshTargetOf(host: HostFields): SshTarget {
+  const target: SshTarget = { address: host.address, port: host.port, user: host.user }
+  if (host.identityFile) target.identityFile = host.identityFile
+  if (host.identitiesOnly) target.identitiesOnly = true
+  return target
 }
 
 export interface SshEnvironment {

@@ -1,8 +1,9 @@
 /**
  * Images per host, and the pulls in flight.
  *
- * The engine sends no image events to Berth yet, so a host's list is fetched when its Images
- * panel opens, on Refresh, and after every change made from here (pull, remove, prune).
+ * A host's list is fetched when its Images panel opens, on Refresh, after every change made
+ * from here (pull, remove, prune), and when the engine's image events (relayed by the agent as
+ * engine.objectChanged) say someone else changed it (refetchOnChange).
  * Pull progress comes as image.pullProgress events, keyed by a pull id the renderer chooses
  * so it can follow and cancel the pull before the engine has answered.
  */

@@ -4,10 +4,8 @@
  * registered with binfmt_misc, where it runs emulated (slower).
  */
 import { parseImageReference } from '../../../../protocol/image-reference'
+import { archFit, platformOf } from '../../../../protocol/platform'
 import type { HostView, ImageRow } from '../../../../protocol/schema'
-
-/** Docker says "arm" for 32-bit ARM images; Berth shows hosts' as armv7. */
-const base = (arch: string): string => (arch.startsWith('arm') && arch !== 'arm64' ? 'arm' : arch)
 
 export interface PlatformNote {
   level: 'warning' | 'info'
@@ -15,16 +13,17 @@ export interface PlatformNote {
 }
 
 export function platformNote(imageArch: string | undefined, host: Pick<HostView, 'arch' | 'emulated'> | undefined, what: string): PlatformNote | null {
-  const hostArch = host?.arch
-  if (!imageArch || !hostArch || base(imageArch) === base(hostArch)) return null
-  if (host.emulated?.some((a) => base(a) === base(imageArch))) {
+  const fit = archFit(imageArch, host)
+  if (!host?.arch || fit === 'native' || fit === 'unknown') return null
+  const hostArch = host.arch
+  if (fit === 'emulated') {
     return { level: 'info', text: `${what} is built for ${imageArch}; this ${hostArch} host runs it emulated (qemu through binfmt_misc): it works, more slowly.` }
   }
   return {
     level: 'warning',
     text:
       `${what} is built for ${imageArch}, and this host runs ${hostArch}: its programs would fail to start with "exec format error". ` +
-      `Pull the ${hostArch} variant (docker pull --platform linux/${hostArch}), or set up emulation (qemu binfmt_misc) on the host.`,
+      `Pull the ${hostArch} variant (docker pull --platform ${platformOf(hostArch)}), or set up emulation (qemu binfmt_misc) on the host.`,
   }
 }
 

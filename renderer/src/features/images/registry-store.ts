@@ -1,7 +1,7 @@
 /**
  * What registries hold (registry.manifest) and the image actions that change tags: tag, untag
- * and prune dangling. Every change refreshes the host's image list, since the engine sends
- * Berth no image events yet.
+ * and prune dangling. Every change refreshes the host's image list at once, without waiting
+ * for the engine's image events (engine.objectChanged), which refetch it only after a quiet spell.
  */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
