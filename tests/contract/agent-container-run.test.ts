@@ -1,12 +1,8 @@
 /** containers.create, containers.run and containers.commit: what reaches the engine's create body, and what comes back. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { AgentUnderTest } from './fake-engine/agent'
+import { describe, expect, it } from 'vitest'
+import { agentForEachTest } from './fake-engine/agent'
 
-let agent: AgentUnderTest
-beforeEach(async () => {
-  agent = await AgentUnderTest.start()
-})
-afterEach(() => agent.close())
+const agent = agentForEachTest()
 
 const createBody = () => {
   const sent = agent.engine.requested('POST', '/containers/create').at(-1)!

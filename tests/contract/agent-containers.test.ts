@@ -1,13 +1,9 @@
 /** containers.*: the list as `docker ps -a` shows it, inspect, and each lifecycle action against the engine's HTTP API. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { AgentUnderTest } from './fake-engine/agent'
+import { describe, expect, it } from 'vitest'
+import { agentForEachTest } from './fake-engine/agent'
 import { idFor } from './fake-engine/fixtures'
 
-let agent: AgentUnderTest
-beforeEach(async () => {
-  agent = await AgentUnderTest.start()
-})
-afterEach(() => agent.close())
+const agent = agentForEachTest()
 
 const row = async (name: string) => (await agent.call('containers.list', {})).find((c) => c.name === name)
 

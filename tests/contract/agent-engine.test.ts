@@ -1,13 +1,9 @@
 /** agent.ping, engine.info and events.subscribe: the engine's facts and its event stream relayed as Berth's events. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { AGENT_VERSION, AgentUnderTest } from './fake-engine/agent'
+import { describe, expect, it } from 'vitest'
+import { AGENT_VERSION, agentForEachTest } from './fake-engine/agent'
 import { idFor, imageIdFor } from './fake-engine/fixtures'
 
-let agent: AgentUnderTest
-beforeEach(async () => {
-  agent = await AgentUnderTest.start()
-})
-afterEach(() => agent.close())
+const agent = agentForEachTest()
 
 describe('agent.ping and engine.info', () => {
   it('answers ping with its own version and platform', async () => {

@@ -1,12 +1,11 @@
 /** images.*: the rows of `docker images`, inspect, pulls with per-layer progress, tag, untag, remove and prune. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import type { PullProgress } from '../../protocol/schema'
-import { AgentUnderTest } from './fake-engine/agent'
+import { agentForEachTest } from './fake-engine/agent'
 import { imageIdFor } from './fake-engine/fixtures'
 
-let agent: AgentUnderTest
-beforeEach(async () => {
-  agent = await AgentUnderTest.start()
+const agent = agentForEachTest()
+beforeEach(() => {
   agent.state.registry.set('alpine:3.20', {
     digest: 'sha256:77726ef6b57ddf65bb551896826ec38bc3e53f75cdde31354fbffb4f25238ebd',
     os: 'linux',
@@ -17,7 +16,6 @@ beforeEach(async () => {
     ],
   })
 })
-afterEach(() => agent.close())
 
 const progressOf = (pullId: string) => agent.client.received<PullProgress>('image.pullProgress', (p) => p.pullId === pullId)
 

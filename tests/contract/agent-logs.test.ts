@@ -1,10 +1,9 @@
 /** logs.read, logs.follow and logs.unfollow against the engine's log stream (multiplexed, or raw for a TTY). */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { AgentUnderTest } from './fake-engine/agent'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { agentForEachTest } from './fake-engine/agent'
 
-let agent: AgentUnderTest
-beforeEach(async () => {
-  agent = await AgentUnderTest.start()
+const agent = agentForEachTest()
+beforeEach(() => {
   const web = agent.state.container('web')
   agent.state.logs.set(web.Id, [
     { stream: 1, time: '2024-03-01T10:00:00.000000001Z', text: '172.17.0.1 - - "GET / HTTP/1.1" 200 615' },
@@ -13,7 +12,6 @@ beforeEach(async () => {
   ])
   agent.state.logs.set(agent.state.container('shell').Id, [{ stream: 1, time: '2024-03-01T10:00:00.000000000Z', text: '/ # ls' }])
 })
-afterEach(() => agent.close())
 
 interface Lines {
   followId: string

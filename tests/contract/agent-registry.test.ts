@@ -2,21 +2,17 @@
  * registry.manifest (the agent asks a registry itself), and registry.checkLogin and
  * registry.push (through the engine, with the login main hands over for the one call).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { AgentUnderTest } from './fake-engine/agent'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { agentForEachTest } from './fake-engine/agent'
 import { addImage } from './fake-engine/fixtures'
 import { FakeRegistry } from './fake-engine/registry'
 
-let agent: AgentUnderTest
+const agent = agentForEachTest()
 let registry: FakeRegistry
 beforeAll(async () => {
   registry = await FakeRegistry.start()
 })
 afterAll(() => registry.close())
-beforeEach(async () => {
-  agent = await AgentUnderTest.start()
-})
-afterEach(() => agent.close())
 
 describe('registry.manifest', () => {
   it("lists an index's platforms with their digests and layers, marks this host's, and leaves out attestations", async () => {

@@ -5,6 +5,7 @@
  * contract fails the test that caught it.
  */
 import Docker from 'dockerode'
+import { afterEach, beforeEach } from 'vitest'
 import type { z } from 'zod'
 import { runtimeFor, type AgentRuntime } from '../../../agent/runtime/serve'
 import type { HostShellFactory } from '../../../agent/terminals/host-shell'
@@ -124,4 +125,27 @@ export class AgentUnderTest {
     await this.engine.close()
     if (this.violations.length > 0) throw new Error(`the agent broke its contract:\n${this.violations.join('\n')}`)
   }
+}
+
+/**
+ * A fresh engine and agent for each test of the calling file, closed after it. The object
+ * returned stands for whichever agent the running test has.
+ */
+export function agentForEachTest(options: AgentOptions = {}): AgentUnderTest {
+  let current: AgentUnderTest | undefined
+  beforeEach(async () => {
+    current = await AgentUnderTest.start(options)
+  })
+  afterEach(async () => {
+    const done = current
+    current = undefined
+    await done?.close()
+  })
+  return new Proxy({} as AgentUnderTest, {
+    get(_target, name) {
+      if (!current) throw new Error('the agent exists only while a test runs')
+      const value = Reflect.get(current, name, current) as unknown
+      return typeof value === 'function' ? value.bind(current) : value
+    },
+  })
 }

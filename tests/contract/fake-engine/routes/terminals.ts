@@ -149,7 +149,8 @@ export function terminalRoutes(engine: FakeEngine): void {
   engine.route('POST /exec/{id}/resize', (req, res) => {
     const exec = s.exec(req.params.id!)
     exec.resizes.push({ h: Number(req.query.get('h')), w: Number(req.query.get('w')) })
-    res.writeHead(201)
+    // the API docs say 201; dockerd's handler writes no status, so Go sends 200
+    res.writeHead(200)
     res.end()
   })
 
