@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BerthCore, type CoreOptions } from '../../../main/core/core'
-import type { HostView } from '../../../protocol/schema'
+import type { z } from 'zod'
+import type { AgentMethod, agentMethods, ApiMethod, ApiParams, ApiResult, HostView } from '../../../protocol/schema'
 import type { Lab, LabHost } from './lab'
 
 export const agentDir = join(import.meta.dirname, '../../../out/agent')
@@ -35,14 +36,23 @@ export async function startCore(env: NodeJS.ProcessEnv = {}, options: Partial<Co
   return { core, home, dataDir, events }
 }
 
-export async function call<T = unknown>(core: BerthCore, method: string, params: unknown): Promise<T> {
+/** An agent method's params without the hostId: what a test's helper for one host takes. */
+export type HostParams<M extends AgentMethod> = z.input<(typeof agentMethods)[M]['params']>
+
+/** Params for an agent method on one host, as the window sends them. */
+export function onHost<M extends AgentMethod>(hostId: string, params: HostParams<M>): ApiParams<M> {
+  return { ...params, hostId } as ApiParams<M>
+}
+
+/** Calls a method as the window does, typed from protocol/schema; a failure throws its error value. */
+export async function call<M extends ApiMethod>(core: BerthCore, method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
   const envelope = await core.invoke(method, params)
   if (!envelope.ok) throw Object.assign(new Error(`${envelope.error.code}: ${envelope.error.message}`), envelope.error)
-  return envelope.result as T
+  return envelope.result as ApiResult<M>
 }
 
 export async function addLabHost(core: BerthCore, lab: Lab, host: LabHost, extra: Record<string, unknown> = {}): Promise<HostView> {
-  return call<HostView>(core, 'hosts.add', {
+  return call(core, 'hosts.add', {
     name: host.name,
     address: host.address,
     port: host.port,
@@ -60,5 +70,5 @@ export async function connectLabHost(core: BerthCore, lab: Lab, host: LabHost): 
   if (first.error.code !== 'HOST_KEY_UNKNOWN' || first.error.detail?.fingerprint !== host.hostKeyFingerprint) {
     throw new Error(`unexpected: ${first.error.code} ${first.error.message}`)
   }
-  return call<HostView>(core, 'hosts.trustKey', { hostId: view.id, fingerprint: host.hostKeyFingerprint })
+  return call(core, 'hosts.trustKey', { hostId: view.id, fingerprint: host.hostKeyFingerprint })
 }
