@@ -65,6 +65,7 @@ export function containerJson(state: EngineState, seed: ContainerSeed): Containe
   const image = state.image(seed.image)
   const up = seed.state === 'running' || seed.state === 'paused'
   const ports = seed.ports ?? {}
+  const firstNetwork = Object.keys(seed.networks ?? {})[0] ?? 'bridge'
   return {
     Id: idFor(seed.name),
     Created: ago(3 * 86400),
@@ -92,7 +93,8 @@ export function containerJson(state: EngineState, seed: ContainerSeed): Containe
     Platform: 'linux',
     HostConfig: {
       Binds: null,
-      NetworkMode: Object.keys(seed.networks ?? { bridge: 0 })[0] === 'bridge' ? 'default' : Object.keys(seed.networks ?? {})[0]!,
+      // what dockerd records for the default bridge
+      NetworkMode: firstNetwork === 'bridge' ? 'default' : firstNetwork,
       PortBindings: ports,
       RestartPolicy: seed.restart ?? { Name: 'no', MaximumRetryCount: 0 },
       AutoRemove: false,
