@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HostView } from '../../protocol/schema'
-import { call, startCore, type TestCore } from './support/core'
+import { call, SHORT_HANDSHAKE_MS, shortHandshake, startCore, type TestCore } from './support/core'
 import { labHost, readLab } from './support/lab'
 import { type PamSshd, startPamSshd } from './support/pam-sshd'
 import { addHostInWindow } from './support/ui'
@@ -61,7 +61,7 @@ beforeAll(async () => {
     config: [`AllowUsers ${h1.user}`, 'PubkeyAuthentication yes', 'AuthorizedKeysFile .ssh/authorized_keys', 'AuthenticationMethods publickey,keyboard-interactive', 'Subsystem sftp internal-sftp', 'LogLevel VERBOSE'],
     prepare: totpFile,
   })
-  t = await startCore()
+  t = await startCore(shortHandshake)
 })
 
 afterAll(async () => {
@@ -90,8 +90,8 @@ describe('a login that asks for a one-time code', () => {
 
     const again = t.core.invoke('hosts.connect', { hostId: view.id })
     await promptOf(view.id)
-    // a user reading the code off a phone takes longer than the handshake's own 20 s limit
-    await new Promise((r) => setTimeout(r, 21_000))
+    // a user reading the code off a phone takes longer than the handshake's own limit
+    await new Promise((r) => setTimeout(r, SHORT_HANDSHAKE_MS + 1_000))
     await call(t.core, 'hosts.answerPrompt', { hostId: view.id, answers: [code()] })
     expect(await again).toMatchObject({ ok: true, result: { state: 'connected' } })
     const after = (await call(t.core, 'hosts.list', {})).find((h) => h.id === view.id)!

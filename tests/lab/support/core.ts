@@ -9,6 +9,13 @@ import type { Lab, LabHost } from './lab'
 
 export const agentDir = join(import.meta.dirname, '../../../out/agent')
 
+/**
+ * The SSH handshake's limit for cores of tests that outlast it (a link cut, a slow answer to a
+ * login question): 20 s by default (main/core/ssh/connection.ts), a few seconds here.
+ */
+export const SHORT_HANDSHAKE_MS = 4_000
+export const shortHandshake = { BERTH_SSH_HANDSHAKE_TIMEOUT_MS: String(SHORT_HANDSHAKE_MS) }
+
 export interface TestCore {
   core: BerthCore
   home: string
