@@ -109,11 +109,7 @@ describe('transfer.build', () => {
     expect(await refusedBuild()).toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/^the engine failed: /) })
   })
 
-  // KNOWN GAP (reported to the lead): for a streamed call dockerode keeps the engine's words only
-  // inside its message ("(HTTP code 500) server error - ..."), and agent/engine/errors.ts reads
-  // them from `json` alone, so the window shows "the engine failed: server error". images/pull.ts
-  // works around it for pulls; build, load, import and save do not. This fails until that is fixed.
-  it.fails("keeps the engine's words when it refuses a build before streaming", async () => {
+  it("keeps the engine's words when it refuses a build before streaming", async () => {
     expect((await refusedBuild()).message).toBe('the engine failed: Cannot locate specified Dockerfile: docker/prod.Dockerfile')
   })
 })
