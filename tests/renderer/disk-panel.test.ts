@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { DiskUsage } from '../../protocol/schema'
 import { provideApi } from '../../renderer/src/api/use-api'
 import DiskPanel from '../../renderer/src/features/system/DiskPanel.vue'
-import { humanSize, reclaimableText } from '../../renderer/src/features/system/disk-format'
+import { reclaimableText } from '../../renderer/src/features/system/disk-format'
+import { humanSize } from '../../renderer/src/ui/units'
 import { createFakeApi, type FakeApi } from './fake-api'
 
 let fake: FakeApi
@@ -30,7 +31,7 @@ afterEach(() => restore())
 
 describe('disk sizes', () => {
   it('are written the way docker system df writes them', () => {
-    expect([0, 999, 1000, 1_982_000, 300_123, 1_500_000_000].map(humanSize)).toEqual(['0B', '999B', '1kB', '1.982MB', '300.1kB', '1.5GB'])
+    expect([0, 999, 1000, 1_982_000, 300_123, 1_500_000_000].map((bytes) => humanSize(bytes))).toEqual(['0B', '999B', '1kB', '1.982MB', '300.1kB', '1.5GB'])
     expect(reclaimableText(1_000_000, 1_982_000)).toBe('1MB (50%)')
     expect(reclaimableText(0, 0)).toBe('0B')
   })

@@ -58,19 +58,6 @@ export function pullFraction(state: Pick<PullState, 'layers' | 'done' | 'error'>
   return state.layers.reduce((sum, l) => sum + layerFraction(l), 0) / state.layers.length
 }
 
-const units = ['B', 'kB', 'MB', 'GB', 'TB']
-
-/** Sizes as `docker images` prints them: decimal units, three significant digits. */
-export function humanSize(bytes: number): string {
-  let value = bytes
-  let unit = 0
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000
-    unit += 1
-  }
-  return `${unit === 0 ? value : Number(value.toPrecision(3))}${units[unit]}`
-}
-
 export const useImagesStore = defineStore('images', () => {
   const api = useApi()
 
