@@ -1,10 +1,11 @@
 /**
- * Images per host, and the pulls in flight.
+ * Images per host, the pulls in flight, and the changes made to images: remove, tag, untag and
+ * prune dangling.
  *
- * The engine sends no image events to Berth yet, so a host's list is fetched when its Images
- * panel opens, on Refresh, and after every change made from here (pull, remove, prune).
- * Pull progress comes as image.pullProgress events, keyed by a pull id the renderer chooses
- * so it can follow and cancel the pull before the engine has answered.
+ * A host's list is fetched when its Images panel opens, on Refresh, after every change made
+ * from here, and after the engine's image events (a change made elsewhere). Pull progress
+ * comes as image.pullProgress events, keyed by a pull id the renderer chooses so it can
+ * follow and cancel the pull before the engine has answered.
  */
 import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref } from 'vue'
@@ -31,6 +32,14 @@ export interface PullState {
   result?: { id: string; digest: string | null; reference: string }
 }
 
+export interface PrunePreview {
+  loading: boolean
+  images?: Array<{ id: string; size: number }>
+  /** Bytes. */
+  spaceReclaimed?: number
+  error?: ErrorView
+}
+
 export interface DetailsState {
   loading: boolean
   details?: ImageDetails
@@ -38,25 +47,6 @@ export interface DetailsState {
 }
 
 let pullSerial = 0
-
-const finished = new Set(['Pull complete', 'Already exists'])
-const downloaded = new Set(['Download complete', 'Verifying Checksum'])
-
-/** 0..1 for one layer: downloading is the first half, extracting the second. */
-export function layerFraction(layer: PullLayer): number {
-  if (finished.has(layer.status)) return 1
-  if (downloaded.has(layer.status)) return 0.5
-  const part = layer.total ? Math.min(1, (layer.current ?? 0) / layer.total) : 0
-  if (layer.status === 'Downloading') return part / 2
-  if (layer.status === 'Extracting') return 0.5 + part / 2
-  return 0
-}
-
-export function pullFraction(state: Pick<PullState, 'layers' | 'done' | 'error'>): number {
-  if (state.done && !state.error) return 1
-  if (state.layers.length === 0) return 0
-  return state.layers.reduce((sum, l) => sum + layerFraction(l), 0) / state.layers.length
-}
 
 export const useImagesStore = defineStore('images', () => {
   const api = useApi()
@@ -66,6 +56,7 @@ export const useImagesStore = defineStore('images', () => {
   const pulls = ref<Record<string, PullState>>({})
   /** Inspect answers by host, then image ID: an ID names immutable content. */
   const details = ref<Record<string, Record<string, DetailsState>>>({})
+  const prunePreviews = ref<Record<string, PrunePreview>>({})
   const generation = new Map<string, number>()
 
   const imagesOf = computed(() => (hostId: string): ImageRow[] => byHost.value[hostId] ?? [])
@@ -139,6 +130,36 @@ export const useImagesStore = defineStore('images', () => {
     await fetch(hostId)
   }
 
+  /** Adds repository:tag to an image; rethrows for the dialog to show. */
+  async function tag(hostId: string, image: string, target: string): Promise<void> {
+    await api.invoke('images.tag', { hostId, image, target })
+    await fetch(hostId)
+  }
+
+  /** Removes one repository:tag (the image stays while another tag or a container holds it). */
+  async function untag(hostId: string, reference: string): Promise<void> {
+    await api.invoke('images.untag', { hostId, reference })
+    await fetch(hostId)
+  }
+
+  async function previewPrune(hostId: string): Promise<void> {
+    prunePreviews.value[hostId] = { loading: true }
+    try {
+      const answer = await api.invoke('images.pruneDangling', { hostId, preview: true })
+      prunePreviews.value[hostId] = { loading: false, ...answer }
+    } catch (err) {
+      prunePreviews.value[hostId] = { loading: false, error: toErrorView(err) }
+    }
+  }
+
+  /** Prunes dangling images; returns the bytes reclaimed. */
+  async function prune(hostId: string): Promise<number> {
+    const answer = await api.invoke('images.pruneDangling', { hostId, preview: false })
+    delete prunePreviews.value[hostId]
+    await fetch(hostId)
+    return answer.spaceReclaimed
+  }
+
   const offProgress = api.on('image.pullProgress', ({ pullId, layers, status }) => {
     const state = pulls.value[pullId]
     // the answer to images.pull, not this event, says how the pull ended
@@ -150,58 +171,8 @@ export const useImagesStore = defineStore('images', () => {
 
   refetchOnChange(api, 'image', lists, fetch)
 
-  return { byHost, lists, pulls, details, imagesOf, fetch, inspect, pull, cancelPull, forgetPull, remove }
+  return {
+    byHost, lists, pulls, details, prunePreviews, imagesOf,
+    fetch, inspect, pull, cancelPull, forgetPull, remove, tag, untag, previewPrune, prune,
+  }
 })
-
-export type ImageSort = 'repository' | 'created' | 'size'
-
-export type ImageListItem =
-  | { kind: 'group'; key: string; repository: string; count: number }
-  | { kind: 'image'; key: string; row: ImageRow }
-
-const byText = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
-
-const compare: Record<ImageSort, (a: ImageRow, b: ImageRow) => number> = {
-  repository: (a, b) => byText.compare(a.repository, b.repository) || byText.compare(a.tag, b.tag),
-  created: (a, b) => b.created - a.created || compare.repository(a, b),
-  size: (a, b) => b.size - a.size || compare.repository(a, b),
-}
-
-/**
- * The rows a search leaves, sorted, under one heading per repository (in the order the sort
- * first meets each repository). Untagged images come last, under <none>.
- */
-export function groupImages(rows: ImageRow[], query: string, sort: ImageSort): ImageListItem[] {
-  const q = query.trim().toLowerCase()
-  const hits = q
-    ? rows.filter((r) =>
-        [`${r.repository}:${r.tag}`, r.id, r.digest ?? '', `${r.os}/${r.architecture}`].some((f) => f.toLowerCase().includes(q)),
-      )
-    : rows
-  const groups = new Map<string, ImageRow[]>()
-  for (const row of [...hits].sort(compare[sort])) {
-    const group = groups.get(row.repository) ?? []
-    group.push(row)
-    groups.set(row.repository, group)
-  }
-  const none = groups.get('<none>')
-  groups.delete('<none>')
-  if (none) groups.set('<none>', none)
-  const items: ImageListItem[] = []
-  for (const [repository, group] of groups) {
-    items.push({ kind: 'group', key: `g:${repository}`, repository, count: group.length })
-    for (const row of group) items.push({ kind: 'image', key: `i:${row.repository}:${row.tag}:${row.id}`, row })
-  }
-  return items
-}
-
-/** "3 days ago", as `docker images` says it. */
-export function createdAgo(unixSeconds: number, nowMs = Date.now()): string {
-  const seconds = Math.max(0, Math.round(nowMs / 1000 - unixSeconds))
-  const steps: Array<[number, string]> = [[31_536_000, 'year'], [2_592_000, 'month'], [604_800, 'week'], [86_400, 'day'], [3_600, 'hour'], [60, 'minute']]
-  for (const [size, name] of steps) {
-    const n = Math.floor(seconds / size)
-    if (n >= 1) return `${n} ${name}${n === 1 ? '' : 's'} ago`
-  }
-  return 'just now'
-}
