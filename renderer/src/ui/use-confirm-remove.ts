@@ -4,8 +4,9 @@
  */
 import { ref, type Ref } from 'vue'
 import type { ErrorView } from '../api/api-error'
+import type { Outcome } from '../api/outcome'
 
-export function useConfirmRemove<T>(remove: (item: T) => Promise<ErrorView | null>) {
+export function useConfirmRemove<T>(remove: (item: T) => Promise<Outcome<unknown>>) {
   const removing = ref(null) as Ref<T | null>
   const removeError = ref<ErrorView | null>(null)
   const removeBusy = ref(false)
@@ -18,7 +19,8 @@ export function useConfirmRemove<T>(remove: (item: T) => Promise<ErrorView | nul
   async function confirmRemove(): Promise<void> {
     if (!removing.value) return
     removeBusy.value = true
-    removeError.value = await remove(removing.value)
+    const outcome = await remove(removing.value)
+    removeError.value = outcome.ok ? null : outcome.error
     removeBusy.value = false
     if (!removeError.value) removing.value = null
   }

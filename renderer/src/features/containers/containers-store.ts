@@ -10,6 +10,7 @@ import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref, watch } from 'vue'
 import type { ContainerChange, ContainerSummary } from '../../../../protocol/schema'
 import { toErrorView, type ErrorView } from '../../api/api-error'
+import { done, failed, outcomeOf, type Outcome } from '../../api/outcome'
 import { useApi } from '../../api/use-api'
 import { useHostsStore } from '../hosts/hosts-store'
 
@@ -93,20 +94,17 @@ export const useContainersStore = defineStore('containers', () => {
 
   /**
    * Runs one action on one container, at most one at a time per row. The state change itself
-   * arrives as an event; the answer only says whether the engine agreed. Resolves to whether it did.
+   * arrives as an event; the answer only says whether the engine agreed, and a refusal stays on
+   * the row until dismissed.
    */
-  async function act(hostId: string, id: string, action: ContainerAction, call: () => Promise<unknown>): Promise<boolean> {
+  async function act(hostId: string, id: string, action: ContainerAction, call: () => Promise<unknown>): Promise<Outcome> {
     const hostRows = (rows.value[hostId] ??= {})
-    if (hostRows[id]?.pending) return false
+    const busy = hostRows[id]?.pending
+    if (busy) return failed('CONFLICT', `the container is busy: ${busy} is under way`)
     hostRows[id] = { pending: action }
-    try {
-      await call()
-      if (rows.value[hostId]?.[id]) rows.value[hostId][id] = {}
-      return true
-    } catch (err) {
-      if (rows.value[hostId]?.[id]) rows.value[hostId][id] = { error: toErrorView(err) }
-      return false
-    }
+    const outcome = await outcomeOf(call)
+    if (rows.value[hostId]?.[id]) rows.value[hostId][id] = outcome.ok ? {} : { error: outcome.error }
+    return outcome.ok ? done : outcome
   }
 
   const start = (hostId: string, id: string) => act(hostId, id, 'start', () => api.invoke('containers.start', { hostId, id }))

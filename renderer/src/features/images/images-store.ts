@@ -11,6 +11,7 @@ import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref } from 'vue'
 import type { ImageDetails, ImageRow, PullLayer } from '../../../../protocol/schema'
 import { toErrorView, type ErrorView } from '../../api/api-error'
+import { done, outcomeOf, type Outcome } from '../../api/outcome'
 import { useApi } from '../../api/use-api'
 import { refetchOnChange } from '../../api/refetch-on-change'
 
@@ -113,33 +114,41 @@ export const useImagesStore = defineStore('images', () => {
     }
   }
 
-  async function cancelPull(pullId: string): Promise<void> {
+  async function cancelPull(pullId: string): Promise<Outcome> {
     const state = pulls.value[pullId]
-    if (!state || state.done) return
-    await api.invoke('images.pullCancel', { hostId: state.hostId, pullId })
+    if (!state || state.done) return done
+    const cancelled = await outcomeOf(() => api.invoke('images.pullCancel', { hostId: state.hostId, pullId }))
+    return cancelled.ok ? done : cancelled
   }
 
   function forgetPull(pullId: string): void {
     delete pulls.value[pullId]
   }
 
-  /** Removes an image (refused by the agent while containers use it); rethrows for the caller to show. */
-  async function remove(hostId: string, id: string): Promise<void> {
-    await api.invoke('images.remove', { hostId, image: id })
-    if (details.value[hostId]) delete details.value[hostId][id]
+  /** A change to a host's images; the list is fetched again once the engine made it. */
+  async function change(hostId: string, call: () => Promise<unknown>): Promise<Outcome> {
+    const changed = await outcomeOf(call)
+    if (!changed.ok) return changed
     await fetch(hostId)
+    return done
   }
 
-  /** Adds repository:tag to an image; rethrows for the dialog to show. */
-  async function tag(hostId: string, image: string, target: string): Promise<void> {
-    await api.invoke('images.tag', { hostId, image, target })
-    await fetch(hostId)
+  /** Removes an image (refused by the agent while containers use it). */
+  function remove(hostId: string, id: string): Promise<Outcome> {
+    return change(hostId, async () => {
+      await api.invoke('images.remove', { hostId, image: id })
+      if (details.value[hostId]) delete details.value[hostId][id]
+    })
+  }
+
+  /** Adds repository:tag to an image. */
+  function tag(hostId: string, image: string, target: string): Promise<Outcome> {
+    return change(hostId, () => api.invoke('images.tag', { hostId, image, target }))
   }
 
   /** Removes one repository:tag (the image stays while another tag or a container holds it). */
-  async function untag(hostId: string, reference: string): Promise<void> {
-    await api.invoke('images.untag', { hostId, reference })
-    await fetch(hostId)
+  function untag(hostId: string, reference: string): Promise<Outcome> {
+    return change(hostId, () => api.invoke('images.untag', { hostId, reference }))
   }
 
   async function previewPrune(hostId: string): Promise<void> {
@@ -152,12 +161,13 @@ export const useImagesStore = defineStore('images', () => {
     }
   }
 
-  /** Prunes dangling images; returns the bytes reclaimed. */
-  async function prune(hostId: string): Promise<number> {
-    const answer = await api.invoke('images.pruneDangling', { hostId, preview: false })
+  /** Prunes dangling images; its value is the bytes reclaimed. */
+  async function prune(hostId: string): Promise<Outcome<number>> {
+    const pruned = await outcomeOf(() => api.invoke('images.pruneDangling', { hostId, preview: false }))
+    if (!pruned.ok) return pruned
     delete prunePreviews.value[hostId]
     await fetch(hostId)
-    return answer.spaceReclaimed
+    return { ok: true, value: pruned.value.spaceReclaimed }
   }
 
   const offProgress = api.on('image.pullProgress', ({ pullId, layers, status }) => {

@@ -3,7 +3,8 @@
  * it runs, and how it ended, in the words the dialog shows.
  */
 import { computed, ref } from 'vue'
-import { toErrorView, type ErrorView } from '../../api/api-error'
+import type { ErrorView } from '../../api/api-error'
+import type { Outcome } from '../../api/outcome'
 import { useTransfersStore } from './transfers-store'
 
 export function useTransfer() {
@@ -13,19 +14,15 @@ export function useTransfer() {
   const done = ref('')
   const progress = computed(() => (transferId.value ? transfers.progress[transferId.value] : undefined))
 
-  /** Runs `work` under a new transfer id; what it returns is the line shown when it is done. */
-  async function run(work: (transferId: string) => Promise<string>): Promise<void> {
+  /** Runs `work` under a new transfer id; its value is the line shown when it is done. */
+  async function run(work: (transferId: string) => Promise<Outcome<string>>): Promise<void> {
     if (transferId.value) return
     failure.value = null
     done.value = ''
-    const id = (transferId.value = transfers.start())
-    try {
-      done.value = await work(id)
-    } catch (err) {
-      failure.value = toErrorView(err)
-    } finally {
-      transferId.value = null
-    }
+    const outcome = await work((transferId.value = transfers.start()))
+    transferId.value = null
+    if (outcome.ok) done.value = outcome.value
+    else failure.value = outcome.error
   }
 
   return { transfers, transferId, failure, done, progress, run }

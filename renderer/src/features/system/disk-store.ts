@@ -3,9 +3,9 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { DiskUsage, PruneCandidate, PruneKind, PruneOutcome } from '../../../../protocol/schema'
 import { toErrorView } from '../../api/api-error'
+import { outcomeOf, type Outcome } from '../../api/outcome'
 import { useApi } from '../../api/use-api'
 import type { ListStatus } from '../containers/containers-store'
-import { outcomeOf, type Outcome } from '../volumes/volumes-store'
 
 export const useDiskStore = defineStore('disk', () => {
   const api = useApi()
