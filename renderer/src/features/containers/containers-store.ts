@@ -8,11 +8,12 @@
  */
 import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref, watch } from 'vue'
-import type { ContainerChange, ContainerSummary } from '../../../../protocol/schema'
+import type { ApiResult, CommitParams, ContainerChange, ContainerSummary, RunSpec } from '../../../../protocol/schema'
 import { toErrorView, type ErrorView } from '../../api/api-error'
 import { done, failed, outcomeOf, type Outcome } from '../../api/outcome'
 import { useApi } from '../../api/use-api'
 import { useHostsStore } from '../hosts/hosts-store'
+import type { RunMode } from './run-form'
 
 export interface ListStatus {
   loading: boolean
@@ -120,6 +121,16 @@ export const useContainersStore = defineStore('containers', () => {
   const remove = (hostId: string, id: string, options: { force: boolean; removeVolumes: boolean }) =>
     act(hostId, id, 'remove', () => api.invoke('containers.remove', { hostId, id, ...options }))
 
+  /** docker run -d, or docker create: the new container reaches the list as an event. */
+  function run(hostId: string, mode: RunMode, spec: RunSpec): Promise<Outcome<ApiResult<'containers.run'>>> {
+    return outcomeOf(() => api.invoke(mode === 'run' ? 'containers.run' : 'containers.create', { hostId, ...spec }))
+  }
+
+  /** docker commit: an image of the container's filesystem as it is now. */
+  function commit(hostId: string, params: CommitParams): Promise<Outcome<ApiResult<'containers.commit'>>> {
+    return outcomeOf(() => api.invoke('containers.commit', { hostId, ...params }))
+  }
+
   function dismissError(hostId: string, id: string): void {
     if (rows.value[hostId]?.[id]?.error) rows.value[hostId][id] = {}
   }
@@ -155,6 +166,6 @@ export const useContainersStore = defineStore('containers', () => {
 
   return {
     byHost, lists, rows, containersOf, fetch, refreshAll,
-    start, stop, restart, pause, unpause, kill, rename, remove, dismissError,
+    start, stop, restart, pause, unpause, kill, rename, remove, dismissError, run, commit,
   }
 })

@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref } from 'vue'
-import type { HostInput, HostView } from '../../../../protocol/schema'
+import type { HostInput, HostView, SshConfigEntry } from '../../../../protocol/schema'
 import { toErrorView, type ErrorView } from '../../api/api-error'
 import { done, outcomeOf, type Outcome } from '../../api/outcome'
 import { useApi } from '../../api/use-api'
@@ -33,6 +33,8 @@ export const useHostsStore = defineStore('hosts', () => {
   const engines = ref<Record<string, EngineStatus | undefined>>({})
   /** The fingerprint the user declined, so the prompt stays closed until they connect again. */
   const declinedKeys = ref<Record<string, string | undefined>>({})
+  /** Whether this shell can keep a secret encrypted by the OS keychain (the desktop app can). */
+  const canSaveSecrets = ref(false)
 
   const list = computed(() => order.value.flatMap((id) => byId.value[id] ?? []))
   const selected = computed(() => (selectedId.value === null ? null : (byId.value[selectedId.value] ?? null)))
@@ -120,6 +122,19 @@ export const useHostsStore = defineStore('hosts', () => {
     // refused: the sidebar goes back to the order the core still has
     order.value = saved.ok ? saved.value.map((v) => v.id) : before
     return saved.ok ? done : saved
+  }
+
+  /** The hosts ~/.ssh/config names, as ssh resolves them, each saying whether it was added already. */
+  function sshConfig(): Promise<Outcome<SshConfigEntry[]>> {
+    return outcomeOf(() => api.invoke('hosts.sshConfig', {}))
+  }
+
+  /** Asks the core what this shell can do; until it answers, nothing is offered that it may not. */
+  async function askCapabilities(): Promise<Outcome> {
+    const asked = await outcomeOf(() => api.invoke('app.capabilities', {}))
+    if (!asked.ok) return asked
+    canSaveSecrets.value = asked.value.saveSecrets
+    return done
   }
 
   /** Adds the chosen ~/.ssh/config hosts without connecting: each may ask for its key. */
@@ -232,6 +247,7 @@ export const useHostsStore = defineStore('hosts', () => {
     actionErrors,
     engines,
     declinedKeys,
+    canSaveSecrets,
     list,
     selected,
     load,
@@ -240,7 +256,9 @@ export const useHostsStore = defineStore('hosts', () => {
     update,
     remove,
     move,
+    sshConfig,
     importSshConfig,
+    askCapabilities,
     connect,
     disconnect,
     trustKey,
