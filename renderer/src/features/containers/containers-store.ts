@@ -9,17 +9,12 @@
 import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref, watch } from 'vue'
 import type { ApiResult, CommitParams, ContainerChange, ContainerSummary, RunSpec } from '../../../../protocol/schema'
-import { toErrorView, type ErrorView } from '../../api/api-error'
+import type { ErrorView } from '../../api/api-error'
 import { done, failed, outcomeOf, type Outcome } from '../../api/outcome'
 import { useApi } from '../../api/use-api'
+import { useHostList } from '../../api/use-host-list'
 import { useHostsStore } from '../hosts/hosts-store'
 import type { RunMode } from './run-form'
-
-export interface ListStatus {
-  loading: boolean
-  loaded: boolean
-  error?: ErrorView
-}
 
 export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'rename' | 'remove'
 
@@ -34,13 +29,22 @@ export const useContainersStore = defineStore('containers', () => {
   const api = useApi()
   const hosts = useHostsStore()
 
-  const byHost = ref<Record<string, Record<string, ContainerSummary>>>({})
-  const lists = ref<Record<string, ListStatus>>({})
   const rows = ref<Record<string, Record<string, RowStatus>>>({})
-
-  // bookkeeping only, never rendered: kept out of reactive state
-  const generation = new Map<string, number>()
+  /** Changes seen while a host's list was in flight, replayed on its answer: bookkeeping, never rendered. */
   const buffered = new Map<string, ContainerChange[]>()
+
+  const list = useHostList(api, {
+    load: async (hostId): Promise<Record<string, ContainerSummary>> => {
+      if (!buffered.has(hostId)) buffered.set(hostId, [])
+      const answer = await api.invoke('containers.list', { hostId })
+      return Object.fromEntries(answer.map((c) => [c.id, c]))
+    },
+    settled: (hostId, ok) => {
+      if (ok) for (const change of buffered.get(hostId) ?? []) apply(hostId, change)
+      buffered.delete(hostId)
+    },
+  })
+  const { byHost, lists, fetch } = list
 
   /** A host's containers sorted by name (a computed function: pinia would stub a plain one in tests). */
   const containersOf = computed(() => (hostId: string): ContainerSummary[] =>
@@ -63,33 +67,10 @@ export const useContainersStore = defineStore('containers', () => {
     if (lists.value[hostId]?.loaded) apply(hostId, change)
   }
 
-  async function fetch(hostId: string): Promise<void> {
-    const mine = (generation.get(hostId) ?? 0) + 1
-    generation.set(hostId, mine)
-    if (!buffered.has(hostId)) buffered.set(hostId, [])
-    const status = (lists.value[hostId] ??= { loading: true, loaded: false })
-    status.loading = true
-    try {
-      const list = await api.invoke('containers.list', { hostId })
-      if (generation.get(hostId) !== mine) return
-      byHost.value[hostId] = Object.fromEntries(list.map((c) => [c.id, c]))
-      for (const change of buffered.get(hostId) ?? []) apply(hostId, change)
-      lists.value[hostId] = { loading: false, loaded: true }
-    } catch (err) {
-      if (generation.get(hostId) !== mine) return
-      const loaded = lists.value[hostId]?.loaded ?? false
-      lists.value[hostId] = { loading: false, loaded, error: toErrorView(err) }
-    } finally {
-      if (generation.get(hostId) === mine) buffered.delete(hostId)
-    }
-  }
-
   function forget(hostId: string): void {
     // a list still in flight for this host must not bring its rows back
-    generation.set(hostId, (generation.get(hostId) ?? 0) + 1)
+    list.forget(hostId)
     buffered.delete(hostId)
-    delete byHost.value[hostId]
-    delete lists.value[hostId]
     delete rows.value[hostId]
   }
 

@@ -13,13 +13,7 @@ import type { ImageDetails, ImageRow, PullLayer } from '../../../../protocol/sch
 import { toErrorView, type ErrorView } from '../../api/api-error'
 import { done, outcomeOf, type Outcome } from '../../api/outcome'
 import { useApi } from '../../api/use-api'
-import { refetchOnChange } from '../../api/refetch-on-change'
-
-export interface ImageListStatus {
-  loading: boolean
-  loaded: boolean
-  error?: ErrorView
-}
+import { useHostList } from '../../api/use-host-list'
 
 export interface PullState {
   pullId: string
@@ -52,31 +46,16 @@ let pullSerial = 0
 export const useImagesStore = defineStore('images', () => {
   const api = useApi()
 
-  const byHost = ref<Record<string, ImageRow[]>>({})
-  const lists = ref<Record<string, ImageListStatus>>({})
+  const { byHost, lists, fetch } = useHostList(api, {
+    load: (hostId) => api.invoke('images.list', { hostId }),
+    refetchOn: { objects: ['image'] },
+  })
   const pulls = ref<Record<string, PullState>>({})
   /** Inspect answers by host, then image ID: an ID names immutable content. */
   const details = ref<Record<string, Record<string, DetailsState>>>({})
   const prunePreviews = ref<Record<string, PrunePreview>>({})
-  const generation = new Map<string, number>()
 
   const imagesOf = computed(() => (hostId: string): ImageRow[] => byHost.value[hostId] ?? [])
-
-  async function fetch(hostId: string): Promise<void> {
-    const mine = (generation.get(hostId) ?? 0) + 1
-    generation.set(hostId, mine)
-    const status = (lists.value[hostId] ??= { loading: true, loaded: false })
-    status.loading = true
-    try {
-      const rows = await api.invoke('images.list', { hostId })
-      if (generation.get(hostId) !== mine) return
-      byHost.value[hostId] = rows
-      lists.value[hostId] = { loading: false, loaded: true }
-    } catch (err) {
-      if (generation.get(hostId) !== mine) return
-      lists.value[hostId] = { loading: false, loaded: lists.value[hostId]?.loaded ?? false, error: toErrorView(err) }
-    }
-  }
 
   async function inspect(hostId: string, id: string): Promise<void> {
     // through the reactive map each time: `??=` would hand back the raw object
@@ -178,8 +157,6 @@ export const useImagesStore = defineStore('images', () => {
     if (status !== undefined) state.status = status
   })
   onScopeDispose(offProgress)
-
-  refetchOnChange(api, 'image', lists, fetch)
 
   return {
     byHost, lists, pulls, details, prunePreviews, imagesOf,

@@ -3,32 +3,21 @@
  * after the engine's network events.
  */
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed } from 'vue'
 import type { z } from 'zod'
 import type { NetworkCreate, networkConnectSchema, NetworkSummary } from '../../../../protocol/schema'
-import { toErrorView } from '../../api/api-error'
 import { done, outcomeOf, type Outcome } from '../../api/outcome'
 import { useApi } from '../../api/use-api'
-import type { ListStatus } from '../containers/containers-store'
-import { refetchOnChange } from '../../api/refetch-on-change'
+import { useHostList } from '../../api/use-host-list'
 
 export const useNetworksStore = defineStore('networks', () => {
   const api = useApi()
-  const byHost = ref<Record<string, NetworkSummary[]>>({})
-  const lists = ref<Record<string, ListStatus>>({})
+  const { byHost, lists, fetch } = useHostList(api, {
+    load: (hostId) => api.invoke('networks.list', { hostId }),
+    refetchOn: { objects: ['network'] },
+  })
 
   const networksOf = computed(() => (hostId: string): NetworkSummary[] => byHost.value[hostId] ?? [])
-
-  async function fetch(hostId: string): Promise<void> {
-    const status = (lists.value[hostId] ??= { loading: true, loaded: false })
-    status.loading = true
-    try {
-      byHost.value[hostId] = await api.invoke('networks.list', { hostId })
-      lists.value[hostId] = { loading: false, loaded: true }
-    } catch (err) {
-      lists.value[hostId] = { loading: false, loaded: status.loaded, error: toErrorView(err) }
-    }
-  }
 
   async function change(hostId: string, run: () => Promise<unknown>): Promise<Outcome> {
     const changed = await outcomeOf(run)
@@ -52,8 +41,6 @@ export const useNetworksStore = defineStore('networks', () => {
   function disconnect(hostId: string, network: string, container: string): Promise<Outcome> {
     return change(hostId, () => api.invoke('networks.disconnect', { hostId, network, container }))
   }
-
-  refetchOnChange(api, 'network', lists, fetch)
 
   return { byHost, lists, networksOf, fetch, create, remove, connect, disconnect }
 })

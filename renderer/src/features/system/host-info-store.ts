@@ -1,26 +1,13 @@
 /** The host's facts as its engine reports them (`docker info`, `docker version`), per host. */
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
 import type { EngineInfo } from '../../../../protocol/schema'
-import { toErrorView } from '../../api/api-error'
 import { useApi } from '../../api/use-api'
-import type { ListStatus } from '../containers/containers-store'
+import { useHostList } from '../../api/use-host-list'
 
 export const useHostInfoStore = defineStore('host-info', () => {
   const api = useApi()
-  const byHost = ref<Record<string, EngineInfo>>({})
-  const status = ref<Record<string, ListStatus>>({})
-
-  async function fetch(hostId: string): Promise<void> {
-    const current = (status.value[hostId] ??= { loading: true, loaded: false })
-    current.loading = true
-    try {
-      byHost.value[hostId] = await api.invoke('engine.info', { hostId })
-      status.value[hostId] = { loading: false, loaded: true }
-    } catch (err) {
-      status.value[hostId] = { loading: false, loaded: current.loaded, error: toErrorView(err) }
-    }
-  }
-
+  const { byHost, lists: status, fetch } = useHostList<EngineInfo>(api, {
+    load: (hostId) => api.invoke('engine.info', { hostId }),
+  })
   return { byHost, status, fetch }
 })

@@ -3,31 +3,20 @@
  * the names the user confirmed.
  */
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed } from 'vue'
 import type { PruneOutcome, VolumeCreate, VolumeSummary } from '../../../../protocol/schema'
-import { toErrorView } from '../../api/api-error'
 import { done, outcomeOf, type Outcome } from '../../api/outcome'
 import { useApi } from '../../api/use-api'
-import { refetchOnChange } from '../../api/refetch-on-change'
-import type { ListStatus } from '../containers/containers-store'
+import { useHostList } from '../../api/use-host-list'
 
 export const useVolumesStore = defineStore('volumes', () => {
   const api = useApi()
-  const byHost = ref<Record<string, VolumeSummary[]>>({})
-  const lists = ref<Record<string, ListStatus>>({})
+  const { byHost, lists, fetch } = useHostList(api, {
+    load: (hostId) => api.invoke('volumes.list', { hostId }),
+    refetchOn: { objects: ['volume'] },
+  })
 
   const volumesOf = computed(() => (hostId: string): VolumeSummary[] => byHost.value[hostId] ?? [])
-
-  async function fetch(hostId: string): Promise<void> {
-    const status = (lists.value[hostId] ??= { loading: true, loaded: false })
-    status.loading = true
-    try {
-      byHost.value[hostId] = await api.invoke('volumes.list', { hostId })
-      lists.value[hostId] = { loading: false, loaded: true }
-    } catch (err) {
-      lists.value[hostId] = { loading: false, loaded: status.loaded, error: toErrorView(err) }
-    }
-  }
 
   async function create(hostId: string, params: VolumeCreate): Promise<Outcome> {
     const result = await outcomeOf(() => api.invoke('volumes.create', { hostId, ...params }))
@@ -50,8 +39,6 @@ export const useVolumesStore = defineStore('volumes', () => {
     await fetch(hostId)
     return result
   }
-
-  refetchOnChange(api, 'volume', lists, fetch)
 
   return { byHost, lists, volumesOf, fetch, create, remove, prunePreview, prune }
 })
