@@ -1,9 +1,10 @@
 /**
  * Remove after asking: which item is being asked about, whether the removal is running, and
  * the refusal to show in the dialog (the dialog stays open on a refusal, closes on success).
- * Goes with ConfirmRemoveDialog.vue.
+ * `dialog` is what ConfirmRemoveDialog.vue takes besides its title and body:
+ * `<ConfirmRemoveDialog v-if="removing" :title="…" v-bind="removeDialog">`.
  */
-import { ref, type Ref } from 'vue'
+import { reactive, ref, type Ref } from 'vue'
 import type { Outcome } from '../api/outcome'
 import { useAction } from './use-action'
 
@@ -20,5 +21,7 @@ export function useConfirmRemove<T>(remove: (item: T) => Promise<Outcome<unknown
     if (removing.value) await run(removing.value)
   }
 
-  return { removing, removeError, removeBusy, askRemove, confirmRemove }
+  const dialog = reactive({ busy: removeBusy, error: removeError, onConfirm: confirmRemove, onCancel: () => (removing.value = null) })
+
+  return { removing, askRemove, dialog }
 }
