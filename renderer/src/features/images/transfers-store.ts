@@ -1,5 +1,6 @@
 /**
- * Transferring images (save, load, import, copy between hosts, build) and their progress. Each transfer gets
+ * Transferring images (save, load, import, copy between hosts, build) and containers' filesystems
+ * (export), with their progress. Each transfer gets
  * its own id, which the core's transfer.progress events carry; the host's image list is
  * refreshed after a transfer that changed it.
  */
@@ -74,6 +75,11 @@ export const useTransfersStore = defineStore('transfers', () => {
     return track(transferId, null, () => api.invoke('images.saveToFile', { hostId, transferId, images: [image], path }))
   }
 
+  /** docker export: a container's filesystem into a tar file here; no image changes. */
+  function exportContainer(transferId: string, hostId: string, container: string, path: string): Promise<Outcome<ApiResult<'containers.exportToFile'>>> {
+    return track(transferId, null, () => api.invoke('containers.exportToFile', { hostId, transferId, container, path }))
+  }
+
   function loadFromFile(transferId: string, hostId: string, path: string): Promise<Outcome<ApiResult<'images.loadFromFile'>>> {
     return track(transferId, hostId, () => api.invoke('images.loadFromFile', { hostId, transferId, path }))
   }
@@ -90,5 +96,5 @@ export const useTransfersStore = defineStore('transfers', () => {
     )
   }
 
-  return { progress, buildOutput, start, saveToFile, loadFromFile, importFromFile, copy, build }
+  return { progress, buildOutput, start, saveToFile, exportContainer, loadFromFile, importFromFile, copy, build }
 })
