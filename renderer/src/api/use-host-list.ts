@@ -87,7 +87,11 @@ export function useHostList<T>(api: Pick<BerthClient, 'on'>, options: HostListOp
 
   const kinds = new Set(options.refetchOn?.objects ?? [])
   const offs = [
-    kinds.size > 0 ? api.on('engine.objectChanged', (change) => kinds.has(change.kind) && stale(change.hostId)) : undefined,
+    kinds.size > 0
+      ? api.on('engine.objectChanged', (change) => {
+          if (kinds.has(change.kind)) stale(change.hostId)
+        })
+      : undefined,
     options.refetchOn?.containers ? api.on('container.stateChanged', (change) => stale(change.hostId)) : undefined,
   ]
   onScopeDispose(() => {

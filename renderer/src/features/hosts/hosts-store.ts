@@ -146,15 +146,16 @@ export const useHostsStore = defineStore('hosts', () => {
     return imported
   }
 
-  /** One host action at a time, its refusal kept for the host's page (actionErrors). */
+  /** A host action, pending while it runs (the host's buttons wait for it). */
   async function run(hostId: string, action: HostAction, call: () => Promise<HostView>): Promise<Outcome> {
     pending.value[hostId] = action
-    const outcome = await answer(hostId, call)
+    const outcome = await mirror(hostId, call)
     pending.value[hostId] = undefined
     return outcome
   }
 
-  async function answer(hostId: string, call: () => Promise<HostView>): Promise<Outcome> {
+  /** Runs a call that answers with the host's new view and keeps it; a refusal is kept for the host's page (actionErrors). */
+  async function mirror(hostId: string, call: () => Promise<HostView>): Promise<Outcome> {
     actionErrors.value[hostId] = undefined
     const outcome = await outcomeOf(call)
     if (!outcome.ok) {
@@ -192,7 +193,7 @@ export const useHostsStore = defineStore('hosts', () => {
    * answer is still the host's pending action, and says how the login ended.
    */
   function answerPrompt(hostId: string, answers: string[]): Promise<Outcome> {
-    return answer(hostId, () => api.invoke('hosts.answerPrompt', { hostId, answers }))
+    return mirror(hostId, () => api.invoke('hosts.answerPrompt', { hostId, answers }))
   }
 
   /** The user refused the key: close the prompt now and tell the core to drop the attempt. */
