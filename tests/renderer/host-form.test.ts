@@ -20,8 +20,11 @@ afterEach(() => restore())
 
 function mountForm(stubActions: boolean) {
   const pinia = createTestingPinia({ stubActions, createSpy: vi.fn })
+  const hosts = useHostsStore(pinia)
+  // A stubbed action still answers as the real one does: an Outcome the form reads.
+  if (stubActions) vi.mocked(hosts.add).mockResolvedValue({ ok: true, value: host({ id: 'n1' }) })
   const wrapper = mount(HostForm, { global: { plugins: [pinia] }, attachTo: document.body })
-  return { wrapper, hosts: useHostsStore(pinia) }
+  return { wrapper, hosts }
 }
 
 /** Fills a field found by its label, as a person would. */
