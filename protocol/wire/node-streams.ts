@@ -5,23 +5,47 @@
 import { Readable } from 'node:stream'
 import type { DataStream } from './data-stream'
 
-/** The stream's bytes as a Readable; credit goes back only as the reader takes them. Pick the stream up with manualAck. */
+/**
+ * The stream's bytes as a Readable. Chunks go into the Readable only while it asks for more
+ * (push() returning false stops them; the rest wait here, bounded by the sender's credit), and
+ * credit goes back only for what the reader has taken out of it. Pick the stream up with manualAck.
+ */
 export function readableFrom(stream: DataStream): Readable {
-  let owed = 0
+  const waiting: Buffer[] = []
+  let full = false
+  let endPending = false
+  /** Bytes pushed into the Readable, and of those the ones acknowledged. */
+  let pushed = 0
+  let acked = 0
+  const push = (chunk: Buffer): void => {
+    pushed += chunk.length
+    full = !readable.push(chunk)
+  }
   const readable = new Readable({
     read() {
-      if (owed > 0) {
-        stream.consumed(owed)
-        owed = 0
+      // what left the Readable's buffer was taken by the reader
+      const taken = pushed - readable.readableLength - acked
+      if (taken > 0) {
+        acked += taken
+        stream.consumed(taken)
+      }
+      full = false
+      while (!full && waiting.length > 0) push(waiting.shift()!)
+      if (!full && waiting.length === 0 && endPending) {
+        endPending = false
+        readable.push(null)
       }
     },
   })
   stream.on('data', (chunk) => {
-    if (readable.push(chunk)) stream.consumed(chunk.length)
-    else owed += chunk.length
+    if (full || waiting.length > 0) waiting.push(chunk)
+    else push(chunk)
   })
   stream.on('end', (error) => {
-    if (error) readable.destroy(Object.assign(new Error(error.message), { berth: error }))
+    if (error) {
+      waiting.length = 0
+      readable.destroy(Object.assign(new Error(error.message), { berth: error }))
+    } else if (waiting.length > 0) endPending = true
     else readable.push(null)
   })
   return readable
@@ -30,11 +54,17 @@ export function readableFrom(stream: DataStream): Readable {
 /** Writes a Readable into the stream, pausing it while the stream is blocked; ends the stream at the end. */
 export function pipeInto(source: NodeJS.ReadableStream & { destroy?(error?: Error): void }, stream: DataStream, onBytes?: (n: number) => void): Promise<void> {
   return new Promise((resolve, reject) => {
+    let paused = false
     source.on('data', (chunk: Buffer) => {
       onBytes?.(chunk.length)
-      if (!stream.write(chunk)) {
+      // one wait for 'drain' at a time, however many chunks a source emits before it pauses
+      if (!stream.write(chunk) && !paused) {
+        paused = true
         source.pause()
-        stream.once('drain', () => source.resume())
+        stream.once('drain', () => {
+          paused = false
+          source.resume()
+        })
       }
     })
     source.on('end', () => {
