@@ -113,9 +113,11 @@ export class DataStream extends EventEmitter<DataStreamEvents> {
     this.unconsumedBytes -= taken
     this.pendingAckBytes += taken
     if (this.pendingAckBytes >= ACK_BATCH_BYTES) {
-      this.link.sendAck(this.id, this.pendingAckBytes)
-      this.unackedReceivedBytes -= this.pendingAckBytes
+      const paid = this.pendingAckBytes
+      // counted before it is sent: over an in-memory pipe the answer (more data) arrives within sendAck
       this.pendingAckBytes = 0
+      this.unackedReceivedBytes -= paid
+      this.link.sendAck(this.id, paid)
     }
   }
 

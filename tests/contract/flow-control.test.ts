@@ -29,6 +29,16 @@ async function rawAgent(): Promise<{ client: Peer; raw: Duplex }> {
   return { client, raw: a }
 }
 
+/** An agent and a client Peer joined by a pipe, both past hello; `b` is the client's end. */
+async function pair(): Promise<{ agent: Peer; client: Peer; b: Duplex }> {
+  const [a, b] = memoryPipe()
+  const agent = new Peer(a, { role: 'agent', version: 'v', handler: async () => ({}) })
+  const client = new Peer(b, { role: 'client', version: 'v' })
+  peers.push(agent, client)
+  await Promise.all([agent.ready, client.ready])
+  return { agent, client, b }
+}
+
 function sendBytes(raw: Duplex, streamId: number, bytes: number): void {
   for (let sent = 0; sent < bytes; sent += DATA_CHUNK_BYTES) raw.write(encodeDataFrame(streamId, Buffer.alloc(Math.min(DATA_CHUNK_BYTES, bytes - sent), 0x61)))
 }
@@ -61,6 +71,39 @@ describe('the receiver enforces the credit it gave', () => {
     expect(client.isClosed).toBe(false)
   })
 
+  it('never takes a sender that keeps to its credit for a broken one, however late the acknowledgements come', async () => {
+    const { agent, client } = await pair()
+    const out = agent.openStream()
+    const inbound = client.acceptStream(out.id, { manualAck: true })
+    let received = 0
+    let owed = 0
+    // acknowledged a little later, all at once: over this synchronous pipe the sender answers
+    // an acknowledgement with a window's worth of data before sendAck has even returned
+    inbound.on('data', (d) => {
+      received += d.length
+      owed += d.length
+      if (owed === d.length) {
+        setTimeout(() => {
+          const paid = owed
+          owed = 0
+          inbound.consumed(paid)
+        }, 2)
+      }
+    })
+    const total = 8 * 1024 * 1024
+    // the sender writes on at once when told it may ('drain' comes inside the acknowledgement)
+    let sent = 0
+    const step = (): void => {
+      while (sent < total) {
+        sent += DATA_CHUNK_BYTES
+        if (!out.write(Buffer.alloc(DATA_CHUNK_BYTES))) return void out.once('drain', step)
+      }
+    }
+    step()
+    await expect.poll(() => received).toBe(total)
+    expect(client.isClosed).toBe(false)
+  })
+
   it('gives no credit for acknowledging more than arrived', async () => {
     const { client, raw } = await rawAgent()
     const stream = client.acceptStream(1, { manualAck: true })
@@ -73,11 +116,7 @@ describe('the receiver enforces the credit it gave', () => {
   })
 
   it('answers an acknowledgement of a negative amount with an error and keeps the stream', async () => {
-    const [a, b] = memoryPipe()
-    const agent = new Peer(a, { role: 'agent', version: 'v', handler: async () => ({}) })
-    const client = new Peer(b, { role: 'client', version: 'v' })
-    peers.push(agent, client)
-    await Promise.all([agent.ready, client.ready])
+    const { agent, b } = await pair()
     const errors: string[] = []
     agent.on('protocolError', (e) => errors.push(e.message))
     const out = agent.openStream()
@@ -126,11 +165,7 @@ describe('streams nobody has claimed', () => {
 
 describe('a Readable over a stream', () => {
   it('holds no more than its high watermark while nobody reads, and acknowledges only what was read', async () => {
-    const [a, b] = memoryPipe()
-    const agent = new Peer(a, { role: 'agent', version: 'v' })
-    const client = new Peer(b, { role: 'client', version: 'v' })
-    peers.push(agent, client)
-    await Promise.all([agent.ready, client.ready])
+    const { agent, client } = await pair()
     const out = agent.openStream()
     const total = 2 * 1024 * 1024
     let sent = 0
