@@ -2,6 +2,7 @@
  * One host's connection: SSH (or a local child), agent install, the protocol peer, and the
  * host's state as the renderer sees it. Agent methods are forwarded generically.
  */
+import type { Duplex } from 'node:stream'
 import type { z } from 'zod'
 import { BerthError, toErrorValue } from '../../../protocol/errors'
 import { type AgentMethod, agentEvents, agentMethods, type EngineInfo, type HostFields, type HostView } from '../../../protocol/schema'
@@ -44,6 +45,16 @@ export interface HostLinkDeps {
   savedHost: SavedHostLookup
   /** Drops a password the host refused, so it is asked for again. */
   forgetPassword: (target: string) => void
+  /** Reaches the host's agent some other way than SSH or a local child (tests: an in-memory pipe to a fake). */
+  connectAgent?: (config: HostConfig) => Promise<AgentTransport>
+}
+
+/** A byte link to a host's agent, and the agent version it must say in its hello. */
+export interface AgentTransport {
+  transport: Duplex
+  version: string
+  /** What the agent wrote to stderr lately, to explain a failed hello. */
+  stderr: () => string
 }
 
 /** Waits before reconnecting after a dropped link: doubles from the first to the last. */
@@ -149,9 +160,8 @@ export class HostLink {
       retryAt: undefined,
     })
     try {
-      const started = this.config.local ? await this.startLocal() : await this.startRemote(options)
-      const bundle = started.bundle
-      const peer = new Peer(started.transport, { role: 'client', version: bundle.version, expectVersion: bundle.version })
+      const started = await this.startAgent(options)
+      const peer = new Peer(started.transport, { role: 'client', version: started.version, expectVersion: started.version })
       this.peer = peer
       await peer.ready.catch((err: BerthError) => {
         const tail = started.stderr().trim()
@@ -162,7 +172,7 @@ export class HostLink {
       await peer.request('events.subscribe', {})
       this.update({
         state: 'connected',
-        agentVersion: bundle.version,
+        agentVersion: started.version,
         ...(info ? { arch: info.arch, engineVersion: info.engineVersion, emulated: info.emulated, engineAvailable: true } : {}),
       })
       this.retryMs = RETRY_FIRST_MS
@@ -196,6 +206,12 @@ export class HostLink {
       })
       throw BerthError.fromValue(error)
     }
+  }
+
+  private async startAgent(options: { trustFingerprint?: string }): Promise<AgentTransport> {
+    if (this.deps.connectAgent) return this.deps.connectAgent(this.config)
+    const started = this.config.local ? await this.startLocal() : await this.startRemote(options)
+    return { transport: started.transport, stderr: started.stderr, version: started.bundle.version }
   }
 
   private async startLocal() {
