@@ -8,6 +8,7 @@ import { BerthError, toErrorValue } from '../../../protocol/errors'
 import { type AgentMethod, agentEvents, agentMethods, type EngineInfo, type HostFields, type HostView } from '../../../protocol/schema'
 import { archOfNode } from '../../../protocol/platform'
 import { Peer } from '../../../protocol/wire/peer'
+import { EventGuard } from './event-guard'
 import { installAgent, loadAgentBundle, probeHost, removeOtherAgentVersions, startRemoteAgent } from './agent-installer'
 import { startAgentless } from './agentless'
 import { startLocalAgent } from './local-agent'
@@ -73,6 +74,11 @@ export class HostLink {
   private connecting: Promise<HostView> | undefined
   private retryTimer: NodeJS.Timeout | undefined
   private retryMs = RETRY_FIRST_MS
+  /** What this host's agent may tell the windows (see EventGuard). */
+  private readonly events = new EventGuard(
+    () => this.view.name,
+    (event, payload) => this.relay(event, payload),
+  )
   private readonly prompts = new LoginPrompts(
     () => this.view.name,
     (round) => this.update({ pendingPrompt: round }),
@@ -136,7 +142,11 @@ export class HostLink {
    * agent of another version.
    */
   async request<M extends AgentMethod>(method: M, params: unknown): Promise<z.input<(typeof agentMethods)[M]['result']>> {
-    return this.connectedPeer().request(method, params, { timeoutMs: agentMethods[method].timeoutMs }) as Promise<z.input<(typeof agentMethods)[M]['result']>>
+    // a follow or pull named in the call or its answer is this host's: its events are relayed
+    this.events.own(params)
+    const result = await this.connectedPeer().request(method, params, { timeoutMs: agentMethods[method].timeoutMs })
+    this.events.own(result)
+    return result as z.input<(typeof agentMethods)[M]['result']>
   }
 
   /** The protocol peer while connected (terminals bind their streams to it). */
@@ -266,17 +276,23 @@ export class HostLink {
     peer.on('event', (event, payload) => {
       if (!Object.hasOwn(agentEvents, event)) return
       const parsed = agentEvents[event as keyof typeof agentEvents].safeParse(payload)
-      if (!parsed.success) return
-      if (event === 'engine.stateChanged') this.onEngineState(parsed.data as { available: boolean; message?: string })
-      this.deps.emit(event, { ...parsed.data, hostId: this.config.id })
+      if (parsed.success) this.events.offer(event, parsed.data)
     })
     peer.on('close', (reason) => {
       if (this.peer !== peer) return
       this.teardown()
-      this.update({ state: 'error', error: { code: 'UNREACHABLE', message: `lost the connection to ${this.view.name}: ${reason.message}` } })
+      // an agent that broke the protocol is told as such, not as a network failure
+      const code = reason.code === 'PROTOCOL_ERROR' ? 'PROTOCOL_ERROR' : 'UNREACHABLE'
+      this.update({ state: 'error', error: { code, message: `lost the connection to ${this.view.name}: ${reason.message}` } })
       this.retryMs = RETRY_FIRST_MS
       this.scheduleRetry()
     })
+  }
+
+  /** An agent event the guard let through, to the windows with this host's id. */
+  private relay(event: string, payload: Record<string, unknown>): void {
+    if (event === 'engine.stateChanged') this.onEngineState(payload as { available: boolean; message?: string })
+    this.deps.emit(event, { ...payload, hostId: this.config.id })
   }
 
   private onEngineState(state: { available: boolean; message?: string }): void {
