@@ -48,18 +48,25 @@ describe('a host whose agent misbehaves', () => {
   it('has a flood of events held back past the limit, the latest per object kept, and said once in the log', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const env = await coreWithFakeAgents(['good', 'bad'])
+    // when each of the flooding host's events reached the windows
+    const arrived: number[] = []
+    env.core.onEvent((event, payload) => {
+      if (event === 'container.stateChanged' && (payload as { hostId: string }).hostId === env.hosts.bad!.id) arrived.push(Date.now())
+    })
     const flood = 10 * MAX_EVENTS_PER_HOST_PER_SECOND
     for (let i = 0; i < flood; i++) env.hosts.bad!.agent.peer.emitEvent('container.stateChanged', change(`c${i % 10}`, `a${i}`))
     env.hosts.good!.agent.peer.emitEvent('container.stateChanged', change('g', 'start'))
     await settle(100)
-    expect(eventsFrom(env, 'bad', 'container.stateChanged').length).toBeLessThanOrEqual(MAX_EVENTS_PER_HOST_PER_SECOND)
     expect(eventsFrom(env, 'good', 'container.stateChanged')).toEqual([{ ...change('g', 'start'), hostId: env.hosts.good!.id }])
-    // a second later the latest change of each container has come through
-    await settle(1200)
-    const relayed = eventsFrom(env, 'bad', 'container.stateChanged')
-    expect(relayed.length).toBeLessThanOrEqual(2 * MAX_EVENTS_PER_HOST_PER_SECOND)
-    const last = new Map(relayed.map((p) => [p.id, p.action]))
-    for (let c = 0; c < 10; c++) expect(last.get(`c${c}`)).toBe(`a${flood - 10 + c}`)
+    // a second or so later the latest change of each container has come through
+    const last = () => new Map(eventsFrom(env, 'bad', 'container.stateChanged').map((p) => [p.id, p.action]))
+    await expect.poll(() => last().get('c9'), { timeout: 10_000 }).toBe(`a${flood - 1}`)
+    for (let c = 0; c < 10; c++) expect(last().get(`c${c}`)).toBe(`a${flood - 10 + c}`)
+    // no more than the limit came in each second the flood and its held events took (a loaded
+    // machine may take more than one second over the flood itself), and most never came
+    const seconds = Math.floor((arrived.at(-1)! - arrived[0]!) / 1000) + 1
+    expect(arrived.length).toBeLessThanOrEqual(MAX_EVENTS_PER_HOST_PER_SECOND * seconds)
+    expect(arrived.length).toBeLessThan(flood / 2)
     const said = warn.mock.calls.filter((args) => String(args[0]).includes('bad'))
     expect(said).toHaveLength(1)
   })

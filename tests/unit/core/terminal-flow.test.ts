@@ -38,7 +38,7 @@ function relayedTo(env: CoreWithFakes, terminalId: string): number {
 }
 
 describe('terminal output and the windows that draw it', () => {
-  it('goes no further than the slowest window has drawn, and goes on when that window goes', async () => {
+  it('goes no further than the slowest window has drawn, and goes on when that window goes', { timeout: 30_000 }, async () => {
     const env = await coreWithFakeAgents(['box'])
     const { info, agentStream } = await openTerminal(env, 'box', 'fast')
     // a second window that shows terminals but draws nothing (a frozen tab)
@@ -53,7 +53,7 @@ describe('terminal output and the windows that draw it', () => {
     await settle(300)
     expect(relayedTo(env, info.terminalId)).toBeLessThanOrEqual(MAX_UNACKED_RECEIVED_BYTES)
     await env.core.clientGone('frozen')
-    await expect.poll(() => relayedTo(env, info.terminalId), { timeout: 5000 }).toBe(total)
+    await expect.poll(() => relayedTo(env, info.terminalId), { timeout: 20_000 }).toBe(total)
     off()
   })
 })
