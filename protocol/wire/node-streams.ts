@@ -8,27 +8,33 @@ import type { DataStream } from './data-stream'
 /**
  * The stream's bytes as a Readable. Chunks go into the Readable only while it asks for more
  * (push() returning false stops them; the rest wait here, bounded by the sender's credit), and
- * credit goes back only for what the reader has taken out of it. Pick the stream up with manualAck.
+ * credit goes back only for what the reader has taken out of it: what read() hands out, or what
+ * a flowing Readable passes straight to its reader. Pick the stream up with manualAck.
+ *
+ * Credit is not paid back from _read(): Node calls it again only after a push, and with nothing
+ * waiting there is nothing to push, so bytes taken after it would never be acknowledged.
  */
 export function readableFrom(stream: DataStream): Readable {
   const waiting: Buffer[] = []
   let full = false
   let endPending = false
-  /** Bytes pushed into the Readable, and of those the ones acknowledged. */
-  let pushed = 0
-  let acked = 0
-  const push = (chunk: Buffer): void => {
-    pushed += chunk.length
-    full = !readable.push(chunk)
+  const taken = (bytes: number): void => {
+    if (bytes > 0) stream.consumed(bytes)
   }
-  const readable = new Readable({
+  const push = (chunk: Buffer): void => {
+    const before = readable.readableLength
+    full = !readable.push(chunk)
+    // a flowing Readable with nothing buffered hands the chunk to its reader at once
+    if (readable.readableLength === before) taken(chunk.length)
+  }
+  const readable = new (class extends Readable {
+    override read(size?: number): unknown {
+      const chunk: unknown = super.read(size)
+      if (chunk !== null && chunk !== undefined) taken(typeof chunk === 'string' ? Buffer.byteLength(chunk) : (chunk as Buffer).length)
+      return chunk
+    }
+  })({
     read() {
-      // what left the Readable's buffer was taken by the reader
-      const taken = pushed - readable.readableLength - acked
-      if (taken > 0) {
-        acked += taken
-        stream.consumed(taken)
-      }
       full = false
       while (!full && waiting.length > 0) push(waiting.shift()!)
       if (!full && waiting.length === 0 && endPending) {

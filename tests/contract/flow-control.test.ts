@@ -3,7 +3,8 @@
  * given, fills streams nobody has claimed, or acknowledges what it never got is a broken peer,
  * and it must not be able to make this side hold more than the protocol promised.
  */
-import type { Duplex } from 'node:stream'
+import { type Duplex, Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PROTOCOL_VERSION } from '../../protocol/schema'
 import { HIGH_WATERMARK_BYTES, MAX_UNACKED_RECEIVED_BYTES } from '../../protocol/wire/data-stream'
@@ -187,5 +188,31 @@ describe('a Readable over a stream', () => {
     for await (const chunk of readable) read += (chunk as Buffer).length
     await writing
     expect(read).toBe(total)
+  })
+
+  it('delivers all of a stream far past its credit into a slow writer it is piped to', { timeout: 20_000 }, async () => {
+    // found in the lab: a 2 MB import piped into the engine's HTTP request stalled for good
+    const { agent, client } = await pair()
+    const out = agent.openStream()
+    const total = 4 * 1024 * 1024
+    let sent = 0
+    const step = (): void => {
+      while (sent < total) {
+        sent += DATA_CHUNK_BYTES
+        if (!out.write(Buffer.alloc(DATA_CHUNK_BYTES, 0x63))) return void out.once('drain', step)
+      }
+      out.endWhenFlushed()
+    }
+    step()
+    let written = 0
+    const slow = new Writable({
+      highWaterMark: 16 * 1024,
+      write(chunk: Buffer, _enc, done) {
+        written += chunk.length
+        setImmediate(done)
+      },
+    })
+    await pipeline(readableFrom(client.acceptStream(out.id, { manualAck: true })), slow)
+    expect(written).toBe(total)
   })
 })
