@@ -10,7 +10,7 @@ import { BerthError, type BerthErrorValue, toErrorValue } from '../../protocol/e
 import { agentMethods, type HandlersFor, isAgentMethod, isLocalMethod, localMethods, type HostSettings, type HostView } from '../../protocol/schema'
 import { parseOrThrow } from '../../protocol/validate'
 import { HostStore } from './hosts/host-store'
-import { type HostConfig, HostLink } from './hosts/host-link'
+import { type HostConfig, HostLink, type HostLinkDeps } from './hosts/host-link'
 import { localEngineExists } from './hosts/local-agent'
 import { passphraseOpens } from './ssh/auth'
 import { sshTargetOf } from './ssh/connection'
@@ -34,6 +34,8 @@ export interface CoreOptions {
   autoConnect?: boolean
   /** The OS keychain (Electron's safeStorage); absent in the browser shell. */
   cipher?: SecretCipher
+  /** Reaches hosts' agents without SSH (tests: in-memory pipes to fakes). */
+  connectAgent?: HostLinkDeps['connectAgent']
 }
 
 export const LOCAL_HOST_ID = 'local'
@@ -57,7 +59,8 @@ export class BerthCore {
   private readonly passphrases = new Map<string, string>()
   private readonly secrets: SecretStore
   private readonly registries: RegistryLogins
-  private readonly localHandlers: HandlersFor<typeof localMethods>
+  /** Main's own methods; the window calling is handed beside the params (terminals keep credit per window). */
+  private readonly localHandlers: HandlersFor<typeof localMethods, ClientId>
   private readonly agentOverrides: AgentOverrides
   /** Passwords the user typed, by user@address:port: memory only, never written or logged. */
   private readonly passwords = new Map<string, string>()
@@ -116,6 +119,7 @@ export class BerthCore {
 
   /** A window closed or reloaded, or a browser tab's WebSocket dropped. */
   async clientGone(client: ClientId): Promise<void> {
+    this.terminals.clientGone(client)
     await this.stats.clientGone(client)
   }
 
@@ -132,8 +136,8 @@ export class BerthCore {
       return override ? override(agentParams, { hostId, client }) : this.link(hostId).request(method, agentParams)
     }
     if (!isLocalMethod(method)) throw new BerthError('UNSUPPORTED', `there is no method ${method}`)
-    const handler = this.localHandlers[method] as (p: unknown) => Promise<unknown>
-    return handler(parseOrThrow(localMethods[method].params, params, `parameters for ${method}`))
+    const handler = this.localHandlers[method] as (p: unknown, client: ClientId) => Promise<unknown>
+    return handler(parseOrThrow(localMethods[method].params, params, `parameters for ${method}`), client)
   }
 
   private makeAgentOverrides(): AgentOverrides {
@@ -146,7 +150,7 @@ export class BerthCore {
     }
   }
 
-  private makeLocalHandlers(): HandlersFor<typeof localMethods> {
+  private makeLocalHandlers(): HandlersFor<typeof localMethods, ClientId> {
     return {
       'hosts.list': async () => [...this.links.values()].map((link) => link.snapshot),
       'hosts.add': async (input) => this.addHost(input),
@@ -201,6 +205,7 @@ export class BerthCore {
       processEnv: this.env,
       emit: this.emit,
       forgetPassword: (target) => this.passwords.delete(target),
+      ...(this.options.connectAgent ? { connectAgent: this.options.connectAgent } : {}),
       savedHost: (name) => {
         const found = [...this.links.values()].find((link) => !link.config.local && link.config.name === name)?.config
         return found && sshTargetOf(found)

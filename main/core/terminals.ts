@@ -4,9 +4,14 @@
  * the host's link comes back it resumes the session from exactly there (the agent replays
  * what it kept meanwhile and says how much did not fit).
  *
- * Flow control runs end to end: the agent's stream is acknowledged only when the renderer
- * says it has drawn the output (terminals.ack), so a flood waits for the screen. Keys travel
- * the other way on the same stream, with credit of their own (see DataStream).
+ * Flow control runs end to end: the agent's stream is acknowledged only when every window
+ * that draws the terminal says it has drawn the output (terminals.ack; see WindowCredit), so a
+ * flood waits for the slowest screen. Keys travel the other way on the same stream, with
+ * credit of their own (see DataStream).
+ *
+ * A terminal is known by its host and its id: an id from one host's agent never addresses
+ * another host's terminal, an ending told by one agent ends none of another's, and an id one
+ * host already uses is refused when another agent answers with it (windows know terminals by id).
  */
 import { StringDecoder } from 'node:string_decoder'
 import { BerthError, toErrorValue } from '../../protocol/errors'
@@ -23,6 +28,8 @@ import {
 import type { DataStream } from '../../protocol/wire/data-stream'
 import type { Peer } from '../../protocol/wire/peer'
 import type { HostLink } from './hosts/host-link'
+import type { ClientId } from './stats-subscriptions'
+import { WindowCredit } from './window-credit'
 
 interface Entry {
   info: TerminalInfo
@@ -30,8 +37,8 @@ interface Entry {
   stream?: DataStream
   /** Bytes of output received so far: where a resume starts. */
   received: number
-  /** Bytes sent to the renderer that it has not acknowledged yet. */
-  unacked: number
+  /** What each window has drawn of the output: the agent is acknowledged up to the slowest. */
+  credit: WindowCredit
   decoder: StringDecoder
   /** How the process ended, told by the agent before the last output has arrived. */
   ending?: SessionInfo
@@ -41,6 +48,9 @@ interface Entry {
 }
 
 const ACTIVE = new Set(['live', 'reconnecting'])
+
+/** Terminal ids are letters, digits and dashes: `@` keeps host and id apart. */
+const keyOf = (hostId: string, terminalId: string): string => `${terminalId}@${hostId}`
 
 export class Terminals {
   private readonly entries = new Map<string, Entry>()
@@ -53,10 +63,10 @@ export class Terminals {
     private readonly emit: (event: string, payload: unknown) => void,
   ) {}
 
-  readonly handlers: HandlersFor<typeof terminalMethods> = {
-    'terminals.open': async ({ hostId, spec }) => this.open(hostId, spec),
-    'terminals.input': async ({ terminalId, data }) => {
-      const entry = this.entry(terminalId)
+  readonly handlers: HandlersFor<typeof terminalMethods, ClientId> = {
+    'terminals.open': async ({ hostId, spec }, client) => this.open(hostId, spec, client),
+    'terminals.input': async ({ hostId, terminalId, data }) => {
+      const entry = this.entry(hostId, terminalId)
       const stream = entry.stream
       // keys go as binary frames on the terminal's own stream, which the agent writes straight
       // to the process: no JSON request to build and parse per key, nor an answer beside its echo
@@ -65,24 +75,20 @@ export class Terminals {
       else this.connectedPeerOf(entry).notify('session.input', { sessionId: terminalId, data })
       return {}
     },
-    'terminals.resize': async ({ terminalId, cols, rows }) => this.call(terminalId, 'session.resize', { cols, rows }),
-    'terminals.ack': async ({ terminalId, bytes }) => {
-      const entry = this.entry(terminalId)
-      entry.unacked = Math.max(0, entry.unacked - bytes)
-      entry.stream?.consumed(bytes)
+    'terminals.resize': async ({ hostId, terminalId, cols, rows }) => this.call(this.entry(hostId, terminalId), 'session.resize', { cols, rows }),
+    'terminals.ack': async ({ hostId, terminalId, bytes }, client) => {
+      const entry = this.entry(hostId, terminalId)
+      this.pay(entry, entry.credit.ack(client, bytes))
       return {}
     },
-    'terminals.close': async ({ terminalId }) => this.close(terminalId),
-    'terminals.list': async () => {
-      // a new window starts drawing afresh: what an old one never acknowledged must not stall output
-      for (const entry of this.entries.values()) {
-        if (entry.unacked > 0) entry.stream?.consumed(entry.unacked)
-        entry.unacked = 0
-      }
+    'terminals.close': async ({ hostId, terminalId }) => this.close(hostId, terminalId),
+    'terminals.list': async (_params, client) => {
+      // a new window starts drawing afresh: what was relayed before counts as drawn by it
+      for (const entry of this.entries.values()) this.pay(entry, entry.credit.fresh(client))
       return [...this.entries.values()].map((e) => e.info)
     },
-    'terminals.replay': async ({ terminalId }) => {
-      const entry = this.entry(terminalId)
+    'terminals.replay': async ({ hostId, terminalId }) => {
+      const entry = this.entry(hostId, terminalId)
       const peer = this.link(entry.info.hostId).connectedPeer()
       return sessionMethods['session.replay'].result.parse(await peer.request('session.replay', { sessionId: terminalId }))
     },
@@ -100,24 +106,40 @@ export class Terminals {
   }
 
   hostRemoved(hostId: string): void {
-    for (const [id, entry] of this.entries) {
+    for (const [key, entry] of this.entries) {
       if (entry.info.hostId !== hostId) continue
-      this.entries.delete(id)
+      this.entries.delete(key)
       this.setState(entry, { state: 'closed', message: 'the host was removed' })
     }
   }
 
-  private async open(hostId: string, spec: TerminalSpec): Promise<TerminalInfo> {
-    const peer = this.link(hostId).connectedPeer()
+  /** A window closed or was reloaded: output no longer waits for it. */
+  clientGone(client: ClientId): void {
+    for (const entry of this.entries.values()) this.pay(entry, entry.credit.leave(client))
+  }
+
+  private pay(entry: Entry, bytes: number): void {
+    if (bytes > 0) entry.stream?.consumed(bytes)
+  }
+
+  private async open(hostId: string, spec: TerminalSpec, client: ClientId): Promise<TerminalInfo> {
+    const link = this.link(hostId)
+    const peer = link.connectedPeer()
     const opened = sessionMethods['session.open'].result.parse(
       await peer.request('session.open', spec, { timeoutMs: sessionMethods['session.open'].timeoutMs }),
     )
-    const entry: Entry = { info: toInfo(hostId, { ...opened, state: 'live' }), received: 0, unacked: 0, decoder: new StringDecoder('utf8') }
-    const early = this.earlyEndings.get(opened.sessionId)
-    this.earlyEndings.delete(opened.sessionId)
+    if ([...this.entries.values()].some((e) => e.info.terminalId === opened.sessionId)) {
+      peer.request('session.close', { sessionId: opened.sessionId }).catch(() => {})
+      throw new BerthError('PROTOCOL_ERROR', `the agent on ${link.config.name} answered with terminal id ${opened.sessionId}, which is already in use`)
+    }
+    const entry: Entry = { info: toInfo(hostId, { ...opened, state: 'live' }), received: 0, credit: new WindowCredit(), decoder: new StringDecoder('utf8') }
+    entry.credit.fresh(client)
+    const key = keyOf(hostId, opened.sessionId)
+    const early = this.earlyEndings.get(key)
+    this.earlyEndings.delete(key)
     if (early) entry.ending = early
     else if (opened.state !== 'live') entry.ending = opened
-    this.entries.set(opened.sessionId, entry)
+    this.entries.set(key, entry)
     // output starts after this answer has gone out, so the window knows the terminal first
     setImmediate(() => this.bind(entry, peer, opened.streamId))
     return entry.info
@@ -157,15 +179,15 @@ export class Terminals {
   }
 
   private bind(entry: Entry, peer: Peer, streamId: number): void {
-    this.wirePeer(peer)
     const { hostId, terminalId } = entry.info
+    this.wirePeer(peer, hostId)
     const stream = peer.acceptStream(streamId, { manualAck: true })
     entry.peer = peer
     entry.stream = stream
-    entry.unacked = 0
+    entry.credit.rebind()
     stream.on('data', (chunk) => {
       entry.received += chunk.length
-      entry.unacked += chunk.length
+      entry.credit.relay(chunk.length)
       // a keystroke's echo goes out at once; a flood's many small chunks that follow it within
       // the same turn of the event loop go as one event at the end of that turn
       const text = entry.decoder.write(chunk)
@@ -201,16 +223,18 @@ export class Terminals {
     this.emit('terminal.output', { hostId, terminalId, data: pending.data, bytes: pending.bytes })
   }
 
-  private wirePeer(peer: Peer): void {
+  /** Endings told by a host's agent, for that host's terminals only. */
+  private wirePeer(peer: Peer, hostId: string): void {
     if (this.wiredPeers.has(peer)) return
     this.wiredPeers.add(peer)
     peer.on('event', (event, payload) => {
       if (event !== 'session.ended') return
       const parsed = sessionEvents['session.ended'].safeParse(payload)
       if (!parsed.success) return
-      const entry = this.entries.get(parsed.data.sessionId)
+      const key = keyOf(hostId, parsed.data.sessionId)
+      const entry = this.entries.get(key)
       if (entry) entry.ending = parsed.data
-      else if (this.earlyEndings.size < 100) this.earlyEndings.set(parsed.data.sessionId, parsed.data)
+      else if (this.earlyEndings.size < 100) this.earlyEndings.set(key, parsed.data)
     })
   }
 
@@ -219,14 +243,14 @@ export class Terminals {
     return this.link(entry.info.hostId).connectedPeer()
   }
 
-  private async call(terminalId: string, method: 'session.resize', params: object): Promise<Record<string, never>> {
-    await this.connectedPeerOf(this.entry(terminalId)).request(method, { sessionId: terminalId, ...params })
+  private async call(entry: Entry, method: 'session.resize', params: object): Promise<Record<string, never>> {
+    await this.connectedPeerOf(entry).request(method, { sessionId: entry.info.terminalId, ...params })
     return {}
   }
 
-  private async close(terminalId: string): Promise<Record<string, never>> {
-    const entry = this.entry(terminalId)
-    this.entries.delete(terminalId)
+  private async close(hostId: string, terminalId: string): Promise<Record<string, never>> {
+    const entry = this.entry(hostId, terminalId)
+    this.entries.delete(keyOf(hostId, terminalId))
     this.setState(entry, { state: 'closed', message: undefined })
     try {
       await this.link(entry.info.hostId).connectedPeer().request('session.close', { sessionId: terminalId })
@@ -237,9 +261,9 @@ export class Terminals {
     return {}
   }
 
-  private entry(terminalId: string): Entry {
-    const entry = this.entries.get(terminalId)
-    if (!entry) throw new BerthError('NOT_FOUND', `there is no terminal ${terminalId}`)
+  private entry(hostId: string, terminalId: string): Entry {
+    const entry = this.entries.get(keyOf(hostId, terminalId))
+    if (!entry) throw new BerthError('NOT_FOUND', `there is no terminal ${terminalId} on host ${hostId}`)
     return entry
   }
 

@@ -114,7 +114,8 @@ export async function startWebShell(core: BerthCore, options: WebShellOptions): 
       } catch {
         return send({ t: 'error', error: { code: 'PROTOCOL_ERROR', message: 'messages are JSON text' } })
       }
-      if (msg.t !== 'invoke' || typeof msg.id !== 'number' || typeof msg.method !== 'string') {
+      // JSON that is no object (null, a number) is no call either
+      if (typeof msg !== 'object' || msg === null || msg.t !== 'invoke' || typeof msg.id !== 'number' || typeof msg.method !== 'string') {
         return send({ t: 'error', error: { code: 'PROTOCOL_ERROR', message: 'expected {t:"invoke", id, method, params}' } })
       }
       const envelope = await core.invoke(msg.method, msg.params, client)

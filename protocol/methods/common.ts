@@ -22,9 +22,10 @@ export interface MethodSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType
 /**
  * A handler per method of a method table, typed from its schema: params as the schema parses
  * them, the result as the schema takes it. `Ctx` is what the caller hands beside the params
- * (the agent's RequestContext; main's own handlers take none).
+ * (the agent's RequestContext; the window calling, for main's own). A table that uses none
+ * leaves it unknown, so it fits wherever a table with a context is wanted.
  */
-export type HandlersFor<T extends Record<string, MethodSpec>, Ctx = void> = {
+export type HandlersFor<T extends Record<string, MethodSpec>, Ctx = unknown> = {
   [M in keyof T]: (params: z.output<T[M]['params']>, ctx: Ctx) => Promise<z.input<T[M]['result']>>
 }
 

@@ -10,6 +10,10 @@
  * A stream carries bytes both ways, as an SSH channel does: a terminal's output one way and its
  * keys the other. The two directions never share credit: unackedBytes counts what this side
  * sent (ACKs from the other side pay it back), pendingAckBytes what it received.
+ *
+ * The receiver does not take the sender's word for it: it counts what arrived past its own
+ * last ACK, and a sender that goes beyond its credit (plus slack for the chunk that may cross
+ * the watermark) is a broken peer (receiveData says so; the Peer closes the link).
  */
 import { EventEmitter } from 'node:events'
 import type { BerthErrorValue } from '../errors'
@@ -18,6 +22,10 @@ import { DATA_CHUNK_BYTES } from './frames'
 export const HIGH_WATERMARK_BYTES = 256 * 1024
 export const LOW_WATERMARK_BYTES = 64 * 1024
 export const ACK_BATCH_BYTES = 32 * 1024
+/** The sender sends while under the watermark, so its last chunk may cross it: one chunk, and one more of margin. */
+export const CREDIT_SLACK_BYTES = 2 * DATA_CHUNK_BYTES
+/** What may arrive past this side's last ACK before the sender has broken its promise. */
+export const MAX_UNACKED_RECEIVED_BYTES = HIGH_WATERMARK_BYTES + CREDIT_SLACK_BYTES
 
 /** What a stream needs from its peer: the ability to send frames. */
 export interface StreamLink {
@@ -37,12 +45,17 @@ export class DataStream extends EventEmitter<DataStreamEvents> {
   private unackedBytes = 0
   private readonly queue: Buffer[] = []
   private pendingAckBytes = 0
+  /** Received and not yet acknowledged: what the sender still counts against its credit. */
+  private unackedReceivedBytes = 0
+  /** Received and not yet consumed: all an acknowledgement may pay back. */
+  private unconsumedBytes = 0
   private ended = false
   private blocked = false
   /** Set by endWhenFlushed: end once the queue has gone out. */
   private endPending: { error?: BerthErrorValue } | undefined
   /** Data that arrived before anyone listened (kept so nothing is lost). */
   private early: Buffer[] = []
+  private earlyByteCount = 0
   /** An end that arrived before anyone listened: told after the early data. */
   private deferredEnd: { error: BerthErrorValue | undefined } | undefined
 
@@ -63,6 +76,11 @@ export class DataStream extends EventEmitter<DataStreamEvents> {
 
   get isEnded(): boolean {
     return this.ended
+  }
+
+  /** Received bytes held for want of a listener. */
+  get earlyBytes(): number {
+    return this.earlyByteCount
   }
 
   /** Bytes buffered on this side waiting for the receiver's credit. */
@@ -89,10 +107,17 @@ export class DataStream extends EventEmitter<DataStreamEvents> {
   /** Tells the sender that `bytes` of received data have been used (manual-ack mode). */
   consumed(bytes: number): void {
     if (this.ended) return
-    this.pendingAckBytes += bytes
+    // what never arrived cannot be paid back: that would be credit for a flood
+    const taken = Math.min(bytes, this.unconsumedBytes)
+    if (!(taken > 0)) return
+    this.unconsumedBytes -= taken
+    this.pendingAckBytes += taken
     if (this.pendingAckBytes >= ACK_BATCH_BYTES) {
-      this.link.sendAck(this.id, this.pendingAckBytes)
+      const paid = this.pendingAckBytes
+      // counted before it is sent: over an in-memory pipe the answer (more data) arrives within sendAck
       this.pendingAckBytes = 0
+      this.unackedReceivedBytes -= paid
+      this.link.sendAck(this.id, paid)
     }
   }
 
@@ -111,13 +136,26 @@ export class DataStream extends EventEmitter<DataStreamEvents> {
 
   // --- called by the peer ---
 
-  receiveData(data: Buffer): void {
-    if (this.ended) return
+  /** False, taking nothing, when `data` goes past the credit this side gave. */
+  receiveData(data: Buffer): boolean {
+    if (this.ended) return true
+    if (this.unackedReceivedBytes + data.length > MAX_UNACKED_RECEIVED_BYTES) return false
+    this.unackedReceivedBytes += data.length
+    this.unconsumedBytes += data.length
     if (this.listenerCount('data') === 0) {
       this.early.push(data)
-      return
+      this.earlyByteCount += data.length
+      return true
     }
     this.deliver(data)
+    return true
+  }
+
+  /** Ends the stream with `error`, dropping what it held for a listener (the peer will not keep it). */
+  refuse(error: BerthErrorValue): void {
+    this.early = []
+    this.earlyByteCount = 0
+    this.end(error)
   }
 
   receiveAck(bytes: number): void {
@@ -143,6 +181,7 @@ export class DataStream extends EventEmitter<DataStreamEvents> {
     if (this.early.length > 0 ? this.listenerCount('data') === 0 : this.listenerCount('end') === 0) return
     const early = this.early
     this.early = []
+    this.earlyByteCount = 0
     for (const data of early) this.deliver(data)
     const deferred = this.deferredEnd
     this.deferredEnd = undefined

@@ -5,15 +5,19 @@
  * Both ends send HELLO first; nothing else is sent before the remote HELLO has arrived and
  * matched. Every request has a timeout; a timed-out or aborted request sends CANCEL so the
  * other side stops working on it. A malformed frame is answered with an ERROR frame and
- * otherwise ignored: a broken peer can make a call fail, never crash the process.
+ * otherwise ignored: a broken peer can make a call fail, never crash the process. A peer that
+ * breaks a promise the protocol makes about memory (a stream past its credit, early data past
+ * what its credit allows) is closed with PROTOCOL_ERROR: what it would cost cannot be bounded
+ * otherwise.
  */
 import { EventEmitter } from 'node:events'
 import type { Duplex } from 'node:stream'
 import { BerthError, type BerthErrorValue, isBerthErrorValue, toErrorValue } from '../errors'
 import { DEFAULT_REQUEST_TIMEOUT_MS, PROTOCOL_VERSION } from '../schema'
-import { DataStream, type StreamLink } from './data-stream'
+import type { DataStream, StreamLink } from './data-stream'
 import { encodeDataFrame, encodeJsonFrame, FrameDecoder, FrameType, MAX_FRAME_BYTES } from './frames'
 import type { Hello, PeerEvents, PeerOptions, RequestOptions } from './peer-types'
+import { StreamTable } from './stream-table'
 
 export type { Hello, PeerEvents, PeerOptions, PeerRole, RequestContext, RequestHandler, RequestOptions } from './peer-types'
 
@@ -27,22 +31,13 @@ interface Pending {
 /** The id of a request that wants no answer; real requests count from 1. */
 const NOTIFY_ID = 0
 
-/** How many streams the remote may open that nobody here has picked up yet. */
-const MAX_UNCLAIMED_STREAMS = 64
-/** How many ended remote streams to remember, to drop their late frames. */
-const MAX_FINISHED_REMEMBERED = 1024
-
 export class Peer extends EventEmitter<PeerEvents> implements StreamLink {
   readonly ready: Promise<Hello>
   private readonly decoder: FrameDecoder
   private readonly pending = new Map<number, Pending>()
   private readonly active = new Map<number, AbortController>()
-  private readonly streams = new Map<number, DataStream>()
-  private readonly unclaimed = new Set<number>()
-  /** Remote streams that ended here lately: frames still in flight for them are dropped. */
-  private readonly finished = new Set<number>()
+  private readonly streams: StreamTable
   private nextRequestId = 1
-  private nextStreamId: number
   private closed: BerthErrorValue | undefined
   private helloDone = false
   private settleReady!: { resolve: (h: Hello) => void; reject: (e: BerthError) => void }
@@ -54,7 +49,7 @@ export class Peer extends EventEmitter<PeerEvents> implements StreamLink {
     super()
     this.decoder = new FrameDecoder(options.maxFrameBytes ?? MAX_FRAME_BYTES)
     // each side allocates stream ids of its own parity so they never collide
-    this.nextStreamId = options.role === 'client' ? 2 : 1
+    this.streams = new StreamTable(this, options.role === 'client' ? 0 : 1, (message, detail) => this.fail(message, detail))
     this.ready = new Promise<Hello>((resolve, reject) => {
       this.settleReady = { resolve, reject }
     })
@@ -124,26 +119,15 @@ export class Peer extends EventEmitter<PeerEvents> implements StreamLink {
 
   /** Opens a stream from this side; tell the other side its id in a request or response. */
   openStream(options: { manualAck?: boolean } = {}): DataStream {
-    const id = this.nextStreamId
-    this.nextStreamId += 2
-    const stream = new DataStream(id, this, options.manualAck)
-    this.streams.set(id, stream)
-    return stream
+    return this.streams.open(options.manualAck)
   }
 
-  /** Picks up a stream the other side opened (its id came in a request or response). */
+  /**
+   * Picks up a stream the other side opened (its id came in a request or response). An id the
+   * other side cannot have opened gives a stream ended with PROTOCOL_ERROR.
+   */
   acceptStream(id: number, options: { manualAck?: boolean } = {}): DataStream {
-    let stream = this.streams.get(id)
-    if (stream === undefined) {
-      stream = new DataStream(id, this, options.manualAck)
-      this.streams.set(id, stream)
-    } else {
-      stream.setManualAck(options.manualAck ?? false)
-    }
-    this.unclaimed.delete(id)
-    // one that ended before it was claimed was kept only for this
-    if (stream.isEnded) this.streams.delete(id)
-    return stream
+    return this.streams.accept(id, options.manualAck)
   }
 
   close(reason: BerthError = new BerthError('UNREACHABLE', 'connection closed')): void {
@@ -158,7 +142,7 @@ export class Peer extends EventEmitter<PeerEvents> implements StreamLink {
     this.pending.clear()
     for (const controller of this.active.values()) controller.abort(reason)
     this.active.clear()
-    for (const stream of [...this.streams.values()]) stream.receiveEnd(value)
+    this.streams.endAll(value)
     this.transport.destroy()
     this.emit('close', value)
   }
@@ -178,24 +162,21 @@ export class Peer extends EventEmitter<PeerEvents> implements StreamLink {
   }
 
   forget(streamId: number): void {
-    // a stream the other side opened and ended before anyone here claimed it stays until
-    // claimed (its data and end wait in it), bounded by MAX_UNCLAIMED_STREAMS
-    if (this.unclaimed.has(streamId)) return
-    this.streams.delete(streamId)
-    if (streamId % 2 === this.remoteParity) {
-      this.finished.add(streamId)
-      if (this.finished.size > MAX_FINISHED_REMEMBERED) this.finished.delete(this.finished.values().next().value!)
-    }
-  }
-
-  private get remoteParity(): number {
-    return this.options.role === 'client' ? 1 : 0
+    this.streams.forget(streamId)
   }
 
   // --- receiving ---
 
   private send(frame: Buffer): void {
     if (!this.transport.destroyed) this.transport.write(frame)
+  }
+
+  /** The other side broke the protocol in a way that cannot be answered and ignored. */
+  private fail(message: string, detail?: Record<string, unknown>): void {
+    const error = new BerthError('PROTOCOL_ERROR', message, detail)
+    this.emit('protocolError', error.toValue())
+    this.send(encodeJsonFrame(FrameType.ERROR, { error: error.toValue() }))
+    this.close(error)
   }
 
   private protocolError(message: string, id?: number): void {
@@ -209,8 +190,10 @@ export class Peer extends EventEmitter<PeerEvents> implements StreamLink {
     for (const frame of this.decoder.push(chunk)) {
       if (this.closed) return
       if (frame.kind === 'invalid') this.protocolError(frame.reason)
-      else if (frame.kind === 'data') this.onData(frame.streamId, frame.data)
-      else this.onJson(frame.type, frame.value)
+      else if (frame.kind === 'data') {
+        if (this.helloDone) this.streams.onData(frame.streamId, frame.data)
+        else this.protocolError('a frame arrived before hello')
+      } else this.onJson(frame.type, frame.value)
     }
   }
 
@@ -232,14 +215,13 @@ export class Peer extends EventEmitter<PeerEvents> implements StreamLink {
         this.emit('event', v.event, v.payload)
         return
       case FrameType.ACK:
-        if (typeof v.streamId === 'number' && typeof v.bytes === 'number') this.streams.get(v.streamId)?.receiveAck(v.bytes)
+        if (typeof v.streamId !== 'number' || typeof v.bytes !== 'number' || !Number.isSafeInteger(v.bytes) || v.bytes <= 0) {
+          return this.protocolError('an acknowledgement needs a stream id and a positive whole number of bytes')
+        }
+        this.streams.onAck(v.streamId, v.bytes)
         return
       case FrameType.STREAM_END:
-        if (typeof v.streamId === 'number') {
-          // a stream may end before it ever carried data: keep that for whoever claims it
-          const stream = this.streams.get(v.streamId) ?? this.unclaimedStream(v.streamId)
-          stream?.receiveEnd(isBerthErrorValue(v.error) ? v.error : undefined)
-        }
+        if (typeof v.streamId === 'number') this.streams.onEnd(v.streamId, isBerthErrorValue(v.error) ? v.error : undefined)
         return
       case FrameType.ERROR:
         if (isBerthErrorValue(v.error)) {
@@ -322,23 +304,5 @@ export class Peer extends EventEmitter<PeerEvents> implements StreamLink {
     entry.cleanup()
     if (outcome.ok) entry.resolve(outcome.result)
     else entry.reject(BerthError.fromValue(outcome.error))
-  }
-
-  private onData(streamId: number, data: Buffer): void {
-    const stream = this.streams.get(streamId) ?? this.unclaimedStream(streamId)
-    stream?.receiveData(data)
-  }
-
-  /** A stream the other side opened that nobody here has claimed yet; undefined if refused. */
-  private unclaimedStream(streamId: number): DataStream | undefined {
-    if (streamId % 2 !== this.remoteParity || this.finished.has(streamId)) return undefined
-    if (this.unclaimed.size >= MAX_UNCLAIMED_STREAMS) {
-      this.sendEnd(streamId, { code: 'PROTOCOL_ERROR', message: 'too many streams nobody has claimed' })
-      return undefined
-    }
-    const stream = new DataStream(streamId, this)
-    this.streams.set(streamId, stream)
-    this.unclaimed.add(streamId)
-    return stream
   }
 }

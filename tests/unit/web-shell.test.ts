@@ -88,6 +88,20 @@ describe('the browser shell', () => {
     expect((await fetch(origin + '/', { headers: { Cookie: cookie } })).status).toBe(200)
   })
 
+  it('answers messages that are JSON but no call (null, a number, a string) with an error, and keeps serving', async () => {
+    shell = await startWebShell(fakeCore().core, { staticDir })
+    const ws = await openSocket(shell, await webLogin(shell.url))
+    const replies: { t: string; id?: number }[] = []
+    ws.on('message', (data) => replies.push(JSON.parse(data.toString())))
+    // found by the fuzz (tests/contract/fuzz-web.test.ts, seed 994580043): null took the handler down
+    for (const noise of ['null', '7', '"x"', '[]']) ws.send(noise)
+    ws.send(JSON.stringify({ t: 'invoke', id: 1, method: 'hosts.list', params: {} }))
+    await expect.poll(() => replies.length).toBe(5)
+    expect(replies.filter((r) => r.t === 'error')).toHaveLength(4)
+    expect(replies.find((r) => r.t === 'result')).toMatchObject({ id: 1 })
+    ws.close()
+  })
+
   it('cuts loose a tab that stops reading instead of buffering without end', async () => {
     const { core, emit } = fakeCore()
     shell = await startWebShell(core, { staticDir })

@@ -2,11 +2,13 @@
  * One host's connection: SSH (or a local child), agent install, the protocol peer, and the
  * host's state as the renderer sees it. Agent methods are forwarded generically.
  */
+import type { Duplex } from 'node:stream'
 import type { z } from 'zod'
 import { BerthError, toErrorValue } from '../../../protocol/errors'
 import { type AgentMethod, agentEvents, agentMethods, type EngineInfo, type HostFields, type HostView } from '../../../protocol/schema'
 import { archOfNode } from '../../../protocol/platform'
 import { Peer } from '../../../protocol/wire/peer'
+import { EventGuard } from './event-guard'
 import { installAgent, loadAgentBundle, probeHost, removeOtherAgentVersions, startRemoteAgent } from './agent-installer'
 import { startAgentless } from './agentless'
 import { startLocalAgent } from './local-agent'
@@ -44,6 +46,16 @@ export interface HostLinkDeps {
   savedHost: SavedHostLookup
   /** Drops a password the host refused, so it is asked for again. */
   forgetPassword: (target: string) => void
+  /** Reaches the host's agent some other way than SSH or a local child (tests: an in-memory pipe to a fake). */
+  connectAgent?: (config: HostConfig) => Promise<AgentTransport>
+}
+
+/** A byte link to a host's agent, and the agent version it must say in its hello. */
+export interface AgentTransport {
+  transport: Duplex
+  version: string
+  /** What the agent wrote to stderr lately, to explain a failed hello. */
+  stderr: () => string
 }
 
 /** Waits before reconnecting after a dropped link: doubles from the first to the last. */
@@ -62,6 +74,11 @@ export class HostLink {
   private connecting: Promise<HostView> | undefined
   private retryTimer: NodeJS.Timeout | undefined
   private retryMs = RETRY_FIRST_MS
+  /** What this host's agent may tell the windows (see EventGuard). */
+  private readonly events = new EventGuard(
+    () => this.view.name,
+    (event, payload) => this.relay(event, payload),
+  )
   private readonly prompts = new LoginPrompts(
     () => this.view.name,
     (round) => this.update({ pendingPrompt: round }),
@@ -125,7 +142,11 @@ export class HostLink {
    * agent of another version.
    */
   async request<M extends AgentMethod>(method: M, params: unknown): Promise<z.input<(typeof agentMethods)[M]['result']>> {
-    return this.connectedPeer().request(method, params, { timeoutMs: agentMethods[method].timeoutMs }) as Promise<z.input<(typeof agentMethods)[M]['result']>>
+    // a follow or pull named in the call or its answer is this host's: its events are relayed
+    this.events.own(params)
+    const result = await this.connectedPeer().request(method, params, { timeoutMs: agentMethods[method].timeoutMs })
+    this.events.own(result)
+    return result as z.input<(typeof agentMethods)[M]['result']>
   }
 
   /** The protocol peer while connected (terminals bind their streams to it). */
@@ -149,9 +170,8 @@ export class HostLink {
       retryAt: undefined,
     })
     try {
-      const started = this.config.local ? await this.startLocal() : await this.startRemote(options)
-      const bundle = started.bundle
-      const peer = new Peer(started.transport, { role: 'client', version: bundle.version, expectVersion: bundle.version })
+      const started = await this.startAgent(options)
+      const peer = new Peer(started.transport, { role: 'client', version: started.version, expectVersion: started.version })
       this.peer = peer
       await peer.ready.catch((err: BerthError) => {
         const tail = started.stderr().trim()
@@ -162,7 +182,7 @@ export class HostLink {
       await peer.request('events.subscribe', {})
       this.update({
         state: 'connected',
-        agentVersion: bundle.version,
+        agentVersion: started.version,
         ...(info ? { arch: info.arch, engineVersion: info.engineVersion, emulated: info.emulated, engineAvailable: true } : {}),
       })
       this.retryMs = RETRY_FIRST_MS
@@ -196,6 +216,12 @@ export class HostLink {
       })
       throw BerthError.fromValue(error)
     }
+  }
+
+  private async startAgent(options: { trustFingerprint?: string }): Promise<AgentTransport> {
+    if (this.deps.connectAgent) return this.deps.connectAgent(this.config)
+    const started = this.config.local ? await this.startLocal() : await this.startRemote(options)
+    return { transport: started.transport, stderr: started.stderr, version: started.bundle.version }
   }
 
   private async startLocal() {
@@ -254,17 +280,23 @@ export class HostLink {
     peer.on('event', (event, payload) => {
       if (!Object.hasOwn(agentEvents, event)) return
       const parsed = agentEvents[event as keyof typeof agentEvents].safeParse(payload)
-      if (!parsed.success) return
-      if (event === 'engine.stateChanged') this.onEngineState(parsed.data as { available: boolean; message?: string })
-      this.deps.emit(event, { ...parsed.data, hostId: this.config.id })
+      if (parsed.success) this.events.offer(event, parsed.data)
     })
     peer.on('close', (reason) => {
       if (this.peer !== peer) return
       this.teardown()
-      this.update({ state: 'error', error: { code: 'UNREACHABLE', message: `lost the connection to ${this.view.name}: ${reason.message}` } })
+      // an agent that broke the protocol is told as such, not as a network failure
+      const code = reason.code === 'PROTOCOL_ERROR' ? 'PROTOCOL_ERROR' : 'UNREACHABLE'
+      this.update({ state: 'error', error: { code, message: `lost the connection to ${this.view.name}: ${reason.message}` } })
       this.retryMs = RETRY_FIRST_MS
       this.scheduleRetry()
     })
+  }
+
+  /** An agent event the guard let through, to the windows with this host's id. */
+  private relay(event: string, payload: Record<string, unknown>): void {
+    if (event === 'engine.stateChanged') this.onEngineState(payload as { available: boolean; message?: string })
+    this.deps.emit(event, { ...payload, hostId: this.config.id })
   }
 
   private onEngineState(state: { available: boolean; message?: string }): void {
