@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { BerthError } from '../../../protocol/errors'
+import { describePathProblem, type PathProblem, UNSAFE_EXIT_CODE } from '../../../agent/runtime/private-paths'
 import type { SshConnection } from '../ssh/connection'
 
 export const MIN_NODE_MAJOR = 18
@@ -52,20 +53,35 @@ export function shQuote(value: string): string {
 
 /**
  * Everything a connect needs to know, in one exec and one Node.js start (each costs a round
- * trip and, on a Pi, a good part of a second): the platform, whether this version's files are
- * in place with the right sha256, and whether its daemon answers. Written for any Node.js the
- * host may have, so that an old one still reports its version rather than a syntax error.
+ * trip and, on a Pi, a good part of a second): the platform, whether ~/.berth, the version's
+ * folder and its socket are this user's alone (agent/runtime/private-paths.ts has the why and
+ * the same checks for the agent itself), whether this version's files are in place with the
+ * right sha256, and whether its daemon answers. Written for any Node.js the host may have, so
+ * that an old one still reports its version rather than a syntax error.
  */
 const PROBE_SCRIPT = `(function () {
   var arch = process.arch, v = process.argv[1], want = JSON.parse(process.argv[2]);
   console.log(arch + " " + process.versions.node);
   var fs = require("fs"), crypto = require("crypto");
-  var dir = process.env.HOME + "/.berth/agent/" + v + "-linux-" + arch;
+  var base = process.env.HOME + "/.berth", dir = base + "/agent/" + v + "-linux-" + arch, sock = dir + "/agent.sock";
+  function problem(path, kind) {
+    var s; try { s = fs.lstatSync(path) } catch (e) { return "" }
+    if (s.isSymbolicLink()) return "is a symbolic link";
+    if (kind === "folder" ? !s.isDirectory() : !s.isSocket()) return "is not a " + kind;
+    if (s.uid !== process.getuid()) return "belongs to another user (uid " + s.uid + ")";
+    if (s.mode & 63) return "is open to other users (mode " + (s.mode & 511).toString(8) + ")";
+    return "";
+  }
+  var checks = [[base, "folder"], [base + "/agent", "folder"], [dir, "folder"], [sock, "socket"]];
+  for (var i = 0; i < checks.length; i++) {
+    var p = problem(checks[i][0], checks[i][1]);
+    if (p) return console.log("unsafe " + JSON.stringify({ path: checks[i][0], problem: p, kind: checks[i][1] }));
+  }
   function sha(f) { try { return crypto.createHash("sha256").update(fs.readFileSync(f)).digest("hex") } catch (e) { return "missing" } }
   var pty = want.pty[arch];
   if (sha(dir + "/agent.cjs") !== want.agent || (pty && sha(dir + "/build/Release/pty.node") !== pty)) return console.log("install");
-  var socket = require("net").connect(dir + "/agent.sock");
-  socket.on("connect", function () { console.log("daemon " + dir + "/agent.sock"); socket.destroy() });
+  var socket = require("net").connect(sock);
+  socket.on("connect", function () { console.log("daemon " + sock); socket.destroy() });
   socket.on("error", function () { console.log("installed") });
 })()`
 
@@ -90,6 +106,10 @@ export async function probeHost(conn: SshConnection, bundle: AgentBundle): Promi
       `the host has Node.js ${nodeVersion}; Berth's agent needs ${MIN_NODE_MAJOR} or newer. Upgrade Node.js on the host and connect again.`,
       { machine, nodeVersion },
     )
+  }
+  if (installLine.startsWith('unsafe ')) {
+    const problem = JSON.parse(installLine.slice('unsafe '.length)) as PathProblem
+    throw new BerthError('PERMISSION_DENIED', describePathProblem(problem), { path: problem.path })
   }
   const platform: RemotePlatform = { machine, nodeArch, nodeVersion, home }
   if (installLine === 'installed' || installLine.startsWith('daemon /')) platform.installed = true
@@ -209,6 +229,11 @@ export async function startRemoteAgent(
     }
   }
   const started = await conn.exec(`node ${shQuote(path)} --ensure-daemon`)
+  if (started.code === UNSAFE_EXIT_CODE) {
+    // changed since the probe looked: the agent refused its own folders, and so does Berth
+    const why = started.stderr.trim().split('\n').pop()?.replace(/^berth-agent: refusing to run: /, '')
+    throw new BerthError('PERMISSION_DENIED', why || `the agent refused to start: ${started.stderr.trim()}`)
+  }
   const socketPath = started.stdout.trim().split('\n').pop() ?? ''
   if (started.code === 0 && socketPath.startsWith('/')) {
     try {
