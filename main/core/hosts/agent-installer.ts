@@ -1,7 +1,7 @@
 /**
  * Installs the agent on a host over the SSH connection: detects the CPU architecture and
- * Node.js, uploads the bundle by SFTP into a per-version directory private to the user
- * (0700), checks its sha256 on the host, and reaches its daemon.
+ * Node.js, uploads the bundle (by SFTP, else through exec channels) into a per-version
+ * directory private to the user (0700), checks its sha256 on the host, and reaches its daemon.
  * A host that already has this exact version is left alone: installing twice is a no-op.
  */
 import { readFile } from 'node:fs/promises'
@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream'
 import { BerthError } from '../../../protocol/errors'
 import { describePathProblem, type PathProblem, UNSAFE_EXIT_CODE } from '../../../agent/runtime/private-paths'
 import type { SshConnection } from '../ssh/connection'
+import { remoteSha256, shQuote, type Upload, upload } from './remote-files'
 
 export const MIN_NODE_MAJOR = 18
 
@@ -44,11 +45,6 @@ export interface RemotePlatform {
   installed?: boolean
   /** The probe reached this version's daemon on its socket. */
   daemonSocket?: string
-}
-
-/** Quotes a string for a POSIX shell command line. */
-export function shQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`
 }
 
 /**
@@ -119,54 +115,6 @@ export async function probeHost(conn: SshConnection, bundle: AgentBundle): Promi
 
 export function agentInstallDir(platform: RemotePlatform, bundle: AgentBundle): string {
   return `${platform.home}/.berth/agent/${bundle.version}-linux-${platform.nodeArch}`
-}
-
-const SHA256_SCRIPT =
-  `for(const f of process.argv.slice(1)){let h="missing";try{h=require("crypto").createHash("sha256").update(require("fs").readFileSync(f)).digest("hex")}catch{}process.stdout.write(h+"\\n")}`
-
-/** The sha256 of each file on the host, "missing" for those that are not there. */
-async function remoteSha256(conn: SshConnection, paths: string[]): Promise<string[]> {
-  const result = await conn.exec(`node -e ${shQuote(SHA256_SCRIPT)} ${paths.map(shQuote).join(' ')}`)
-  return result.stdout.trim().split('\n')
-}
-
-interface Upload {
-  from: string
-  to: string
-  sha256: string
-  mode: number
-}
-
-/**
- * Uploads files beside their destinations, checks every sha256 on the host, then moves them all
- * into place: three round trips however many files, and nothing half-written is ever used.
- */
-async function upload(conn: SshConnection, items: Upload[]): Promise<void> {
-  const tmp = (item: Upload) => `${item.to}.upload-${process.pid}-${Date.now()}`
-  const staged = items.map((item) => ({ ...item, tmp: tmp(item) }))
-  const sftp = await conn.sftp()
-  try {
-    for (const item of staged) {
-      const content = await readFile(item.from)
-      await new Promise<void>((resolve, reject) =>
-        sftp.writeFile(item.tmp, content, { mode: item.mode }, (err) =>
-          err ? reject(new BerthError('PERMISSION_DENIED', `could not upload ${item.tmp}: ${err.message}`)) : resolve(),
-        ),
-      )
-    }
-  } finally {
-    sftp.end()
-  }
-  const uploaded = await remoteSha256(conn, staged.map((item) => item.tmp))
-  const damaged = staged.findIndex((item, i) => uploaded[i] !== item.sha256)
-  if (damaged >= 0) {
-    await conn.exec(`rm -f ${staged.map((item) => shQuote(item.tmp)).join(' ')}`)
-    const item = staged[damaged]!
-    throw new BerthError('INTERNAL', `${item.to} arrived damaged on the host (sha256 ${uploaded[damaged]}, expected ${item.sha256})`)
-  }
-  // in the order given: the caller puts the file that marks an install complete last
-  const mv = await conn.exec(staged.map((item) => `mv -f ${shQuote(item.tmp)} ${shQuote(item.to)}`).join(' && '))
-  if (mv.code !== 0) throw new BerthError('PERMISSION_DENIED', `could not put the agent in place: ${mv.stderr.trim()}`)
 }
 
 export interface InstallResult {
