@@ -8,28 +8,22 @@
  *
  * Berth is timed at the core's API (what the window's transport relays).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { BerthCore } from '../main/core/core'
+import type { BerthCore } from '../main/core/core'
+import { invoke, startBenchCore } from './bench-core'
 import { percentile, timed } from './measure'
 
 const LIST_ROUNDS = Number(process.env.LIST_ROUNDS ?? 100)
 const WARMUP_ROUNDS = 5
 const TARGET_RATIO = 3
 
-const root = join(import.meta.dirname, '..')
 const labAt = process.argv.indexOf('--lab')
 const labName = (labAt > 0 ? process.argv[labAt + 1] : undefined) ?? 'h1'
 const lab = JSON.parse(readFileSync('/run/berth-lab/lab.json', 'utf8'))
 const host = lab.hosts.find((x: { name: string }) => x.name === labName)
 if (!host) throw new Error(`the lab has no host ${labName}`)
-
-async function invoke(core: BerthCore, method: string, params: unknown): Promise<unknown> {
-  const answer = await core.invoke(method, params)
-  if (!answer.ok) throw new Error(`${method}: ${answer.error.code} ${answer.error.message}`)
-  return answer.result
-}
 
 /** Connects as `user` and times warm lists; says which mode the host ended up in. */
 async function warmLists(core: BerthCore, user: string): Promise<{ mode: string; times: number[] }> {
@@ -48,9 +42,8 @@ async function main(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'berth-bench-agentless-'))
   mkdirSync(join(home, '.ssh'), { mode: 0o700 })
   writeFileSync(join(home, '.ssh/known_hosts'), `${host.address} ${host.hostKeyPublic}\n`)
-  const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-data-'))
-  const core = new BerthCore({ dataDir, agentDir: join(root, 'out/agent'), autoConnect: false, homeDir: home, env: { DOCKER_HOST: 'unix:///none' } })
-  await core.start()
+  const bench = await startBenchCore(home)
+  const core = bench.core
   try {
     const agent = await warmLists(core, host.user)
     const agentless = await warmLists(core, host.bareUser)
@@ -63,9 +56,7 @@ async function main(): Promise<void> {
     console.log(`  agentless / agent: ${ratio.toFixed(2)}x (p50; target at most ${TARGET_RATIO}x: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'})`)
     if (ratio > TARGET_RATIO) process.exitCode = 1
   } finally {
-    await core.close()
-    rmSync(home, { recursive: true, force: true })
-    rmSync(dataDir, { recursive: true, force: true })
+    await bench.close()
   }
 }
 
