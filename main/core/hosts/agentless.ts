@@ -33,18 +33,22 @@ export class DialStdioAgent extends Agent {
 
   override createConnection(_options: unknown, done: (err: Error | null, stream?: Duplex) => void): undefined {
     this.ssh.execChannel('docker system dial-stdio').then(
-      (channel) => done(null, channel),
+      (channel) => done(null, keptAlive(channel)),
       (err: Error) => done(err),
     )
     return undefined
   }
+}
 
-  // an SSH channel is no TCP socket: there is no TCP keepalive, ref count or idle timer to set
-  override keepSocketAlive(): boolean {
-    return true
-  }
-
-  override reuseSocket(): void {}
+/**
+ * What Node's HTTP agent calls on a socket it keeps alive (TCP keepalive, ref counts, an idle
+ * timer), as no-ops: an SSH channel has no TCP socket of its own, and the SSH connection under
+ * it has its own keepalives. Its stderr is read and dropped, as it shares the channel's window.
+ */
+function keptAlive<T extends Duplex & { stderr?: NodeJS.ReadableStream }>(channel: T): T {
+  const self = (): T => channel
+  channel.stderr?.resume()
+  return Object.assign(channel, { setKeepAlive: self, ref: self, unref: self, setTimeout: self })
 }
 
 export function startAgentless(ssh: SshConnection, version: string): { transport: Duplex; stderr: () => string } {

@@ -17,22 +17,33 @@ let port = 0
 let docker: Docker
 let agent: DialStdioAgent
 const opened: string[] = []
+const channels: Duplex[] = []
 
-/** A duplex to the engine that is not a net.Socket: no setKeepAlive, ref, unref or setTimeout. */
+/**
+ * A duplex to the engine as ssh2 gives an exec channel: none of a TCP socket's extra methods
+ * (setKeepAlive, ref, unref, setTimeout), and 'close' only once its end has been read.
+ */
 function channel(): Duplex {
   const socket = connect(port, '127.0.0.1')
   const duplex = new Duplex({
+    emitClose: false,
+    autoDestroy: false,
     read: () => socket.resume(),
     write: (chunk, _encoding, done) => socket.write(chunk, () => done()),
     final: (done) => socket.end(done),
     destroy: (err, done) => {
       socket.destroy()
       done(err)
+      duplex.emit('close')
     },
   })
   socket.on('data', (d: Buffer) => duplex.push(d) || socket.pause())
-  socket.on('end', () => duplex.push(null))
-  socket.on('close', () => duplex.destroy())
+  // the far side closed: ssh2 ends both halves, and says 'close' once the end is read
+  socket.on('end', () => {
+    duplex.push(null)
+    duplex.end()
+  })
+  duplex.once('end', () => duplex.emit('close'))
   return duplex
 }
 
@@ -45,10 +56,12 @@ beforeEach(async () => {
   await new Promise<void>((resolve) => engine.listen(0, '127.0.0.1', resolve))
   port = (engine.address() as AddressInfo).port
   opened.length = 0
+  channels.length = 0
   agent = new DialStdioAgent({
     execChannel: async (command: string) => {
       opened.push(command)
-      return channel() as never
+      channels.push(channel())
+      return channels.at(-1) as never
     },
   })
   docker = new Docker({ protocol: 'http', host: 'engine.invalid', port: 80, agent } as Docker.DockerOptions)
@@ -61,8 +74,10 @@ afterEach(async () => {
 
 describe("agentless mode's engine channels", () => {
   it('serves list after list on one channel', async () => {
-    for (let i = 0; i < 10; i++) expect(await docker.listContainers()).toEqual([])
+    for (let i = 0; i < 20; i++) expect(await docker.listContainers()).toEqual([])
     expect(opened).toEqual(['docker system dial-stdio'])
+    // nothing piles up on a channel that is used again and again
+    expect(channels[0]!.listenerCount('error')).toBeLessThan(5)
   })
 
   it('opens a second for a request made while the first is busy, and keeps both for later', async () => {
