@@ -89,9 +89,10 @@ abstract class HijackedSource extends TerminalSource {
  *
  * It runs as the exec's own user (who may signal its own processes, and no others), by absolute
  * path, with a PATH of the system's folders only: the image's own PATH might put a `grep` of
- * its choosing first, and whatever it names would run in our place.
+ * its choosing first, and whatever it names would run in our place. (No `grep -F`: busybox's
+ * stops at the first NUL of an environ file, and the marker is last.)
  */
-const HANG_UP = 'for p in /proc/[0-9]*; do grep -qF "$1" "$p/environ" 2>/dev/null && kill -HUP "${p#/proc/}"; done; true'
+const HANG_UP = 'for p in /proc/[0-9]*; do grep -q "$1" "$p/environ" 2>/dev/null && kill -HUP "${p#/proc/}"; done; true'
 const HANG_UP_SHELL = '/bin/sh'
 const SYSTEM_PATH = 'PATH=/usr/sbin:/usr/bin:/sbin:/bin'
 

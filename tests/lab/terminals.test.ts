@@ -78,7 +78,7 @@ describe('exec', () => {
   it("hangs up as the exec's own user, through /bin/sh by its path, never as root", async () => {
     const term = await TestTerminal.open(t, host1.id, { kind: 'exec', container: 'term-b', user: '1234', cols: 80, rows: 24 })
     await term.type('sleep 4343\r')
-    const sleeping = async () => (await docker(h1, 'top', 'term-b', '-o', 'user,args')).match(/^1234\s+sleep 4343$/m) !== null
+    const sleeping = async () => /\s1234\s+sleep 4343$/m.test(await docker(h1, 'top', 'term-b', '-o', 'pid,user,args'))
     await expect.poll(sleeping, { timeout: 10_000 }).toBe(true)
     const since = String(Math.floor(Date.now() / 1000))
     await term.close()
