@@ -12,6 +12,8 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['tests/unit/**/*.test.ts', 'tests/contract/**/*.test.ts'],
+          // prints how many agent and main modules these suites load without root
+          globalSetup: ['tests/unit/global-setup.ts'],
         },
       },
       {

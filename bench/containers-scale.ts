@@ -76,7 +76,7 @@ async function corePhase(): Promise<void> {
     const hostId = view.id
     console.log(`\ncore: a BerthCore in this process, ${host.name} over SSH (agent ${view.agentVersion ?? '?'})`)
     let listed = 0
-    const times = await repeat(LIST_RUNS, async () => (listed = (await call<unknown[]>(core, 'containers.list', { hostId })).length))
+    const times = await repeat(LIST_RUNS, async () => (listed = (await call(core, 'containers.list', { hostId })).length))
     line(`containers.list (${listed} containers)`, spread(times))
     const agentPid = await agentDaemonPid(host.user)
     await sleep(SETTLE_MS)

@@ -12,9 +12,16 @@ interface EngineLikeError {
   reason?: string
 }
 
+/**
+ * The engine's own words. For a streamed call (build, load, import, save, export, logs, pull)
+ * dockerode has no `json` and keeps them only inside its message:
+ * "(HTTP code 500) server error - <the engine's message> ".
+ */
 export function engineMessage(err: EngineLikeError): string {
   const fromJson = err.json && typeof err.json === 'object' ? err.json.message : undefined
-  return (fromJson ?? err.reason ?? err.message ?? 'unknown engine error').trim()
+  if (fromJson) return fromJson.trim()
+  const streamed = /^\(HTTP code \d+\) [^-]*- ([\s\S]*\S)\s*$/.exec(err.message ?? '')
+  return (streamed?.[1] ?? err.reason ?? err.message ?? 'unknown engine error').trim()
 }
 
 export function mapEngineError(err: unknown, endpoint: string): BerthError {

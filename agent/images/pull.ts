@@ -13,16 +13,6 @@ import { parseImageReference } from '../../protocol/image-reference'
 import { engineMessage, mapEngineError } from '../engine/errors'
 import { jsonLines } from '../engine/json-lines'
 
-/**
- * For a streamed answer dockerode keeps the engine's words only inside its message:
- * "(HTTP code 500) server error - <the engine's message> ".
- */
-function streamErrorMessage(err: unknown): string {
-  const message = err instanceof Error ? err.message : ''
-  const cause = /^\(HTTP code \d+\) [^-]*- ([\s\S]*)$/.exec(message)
-  return cause ? cause[1]!.trim() : engineMessage((err ?? {}) as object)
-}
-
 /** At most ~10 progress events per second per pull. */
 export const PROGRESS_INTERVAL_MS = 100
 
@@ -143,7 +133,7 @@ export async function pullImage(docker: Docker, endpoint: string, req: PullReque
       if (req.signal.aborted) throw cancelled()
       const mapped = mapEngineError(err, endpoint)
       if (mapped.code === 'ENGINE_UNAVAILABLE' || mapped.code === 'PERMISSION_DENIED') throw mapped
-      throw pullError(streamErrorMessage(err), ref.familiar)
+      throw pullError(engineMessage((err ?? {}) as object), ref.familiar)
     }
     let finished = false
     for await (const line of jsonLines<ProgressLine>(stream!, { failure: (message) => pullError(message, ref.familiar) })) {

@@ -19,9 +19,9 @@ beforeAll(async () => {
   t = await startCore()
   await docker(h1, 'rm', '-f', name).catch(() => {})
   await docker(h1, 'run', '-d', '--name', name, '--network', 'none', lab.image, 'sh', '-c', 'trap "exit 0" TERM; sleep 1000000 & wait')
-  const added = await call<HostView>(t.core, 'hosts.add', { name: 'bare', address: h1.address, user: h1.bareUser, identityFile: lab.identityFile })
+  const added = await call(t.core, 'hosts.add', { name: 'bare', address: h1.address, user: h1.bareUser, identityFile: lab.identityFile })
   await t.core.invoke('hosts.connect', { hostId: added.id })
-  view = await call<HostView>(t.core, 'hosts.trustKey', { hostId: added.id, fingerprint: h1.hostKeyFingerprint })
+  view = await call(t.core, 'hosts.trustKey', { hostId: added.id, fingerprint: h1.hostKeyFingerprint })
 })
 afterAll(async () => {
   await t.core.close()
@@ -37,7 +37,7 @@ describe('agentless mode', () => {
   })
 
   it('lists, stops and starts containers through the host docker CLI', async () => {
-    const list = await call<ContainerSummary[]>(t.core, 'containers.list', { hostId: view.id })
+    const list = await call(t.core, 'containers.list', { hostId: view.id })
     expect(list.map((c) => c.name).sort()).toEqual((await docker(h1, 'ps', '-a', '--format', '{{.Names}}')).split('\n').sort())
     await call(t.core, 'containers.stop', { hostId: view.id, id: name, timeoutSeconds: 5 })
     expect(await containerStatus(h1, name)).toBe('exited')

@@ -4,8 +4,8 @@
  * checked with the docker CLI on that host. Every container here is this file's own (ca-*).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ContainerDetails, ContainerSummary } from '../../protocol/schema'
-import { call, connectLabHost, startCore, type TestCore } from './support/core'
+import type { AgentMethod, ContainerSummary } from '../../protocol/schema'
+import { call, connectLabHost, type HostParams, onHost, startCore, type TestCore } from './support/core'
 import { containerStatus, docker, labHost, readLab } from './support/lab'
 
 const lab = readLab()
@@ -39,15 +39,15 @@ async function run(name: string, ...args: string[]): Promise<void> {
 }
 
 const invoke = (method: string, params: Record<string, unknown>) => t.core.invoke(method, { hostId, ...params })
-const act = <T = { id: string }>(method: string, params: Record<string, unknown>) => call<T>(t.core, method, { hostId, ...params })
-const listed = async (name: string) => (await act<ContainerSummary[]>('containers.list', {})).find((c) => c.name === name)
+const act = <M extends AgentMethod>(method: M, params: HostParams<M>) => call(t.core, method, onHost<M>(hostId, params))
+const listed = async (name: string) => (await act('containers.list', {})).find((c) => c.name === name)
 const cli = (name: string, format: string) => docker(h1, 'inspect', '-f', format, name)
 
 describe('container actions, as the docker CLI on the host sees them', () => {
   it('shows the exit code of a container that exited non-zero', async () => {
     await docker(h1, 'run', '--name', 'ca-exit7', '--network', 'none', lab.image, 'sh', '-c', 'exit 7').catch(() => {})
     expect(await listed('ca-exit7')).toMatchObject({ state: 'exited', exitCode: 7 })
-    expect((await act<ContainerDetails>('containers.inspect', { id: 'ca-exit7' })).state).toMatchObject({ status: 'exited', exitCode: 7 })
+    expect((await act('containers.inspect', { id: 'ca-exit7' })).state).toMatchObject({ status: 'exited', exitCode: 7 })
     expect(await cli('ca-exit7', '{{.State.ExitCode}}')).toBe('7')
   })
 
@@ -56,14 +56,14 @@ describe('container actions, as the docker CLI on the host sees them', () => {
     await expect
       .poll(
         async () => {
-          const [c, details] = [await listed('ca-flappy'), await act<ContainerDetails>('containers.inspect', { id: 'ca-flappy' })]
+          const [c, details] = [await listed('ca-flappy'), await act('containers.inspect', { id: 'ca-flappy' })]
           return c?.state === 'restarting' || details.restartCount > 0
         },
         { timeout: 15_000, interval: 300 },
       )
       .toBe(true)
     expect(Number(await cli('ca-flappy', '{{.RestartCount}}'))).toBeGreaterThan(0)
-    const details = await act<ContainerDetails>('containers.inspect', { id: 'ca-flappy' })
+    const details = await act('containers.inspect', { id: 'ca-flappy' })
     expect(details.restartPolicy.name).toBe('always')
   })
 
@@ -98,7 +98,7 @@ describe('container actions, as the docker CLI on the host sees them', () => {
 
   it('renames a container', async () => {
     await run('ca-old')
-    const renamed = await act<{ id: string; name: string }>('containers.rename', { id: 'ca-old', name: 'ca-new' })
+    const renamed = await act('containers.rename', { id: 'ca-old', name: 'ca-new' })
     expect(renamed.name).toBe('ca-new')
     expect(await cli(renamed.id, '{{.Name}}')).toBe('/ca-new')
     expect(await listed('ca-new')).toMatchObject({ id: renamed.id })
@@ -217,7 +217,7 @@ describe('containers.inspect', () => {
       '--health-cmd', 'true', '--health-interval', '1s', '--entrypoint', 'sh', lab.image, '-c', 'sleep 1000000',
     )
     await expect.poll(() => cli('ca-inspect', '{{.State.Health.Status}}'), { timeout: 10_000 }).toBe('healthy')
-    const d = await act<ContainerDetails>('containers.inspect', { id: 'ca-inspect' })
+    const d = await act('containers.inspect', { id: 'ca-inspect' })
     expect(d).toMatchObject({
       name: 'ca-inspect',
       image: lab.image,

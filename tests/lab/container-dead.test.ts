@@ -17,7 +17,6 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ContainerSummary } from '../../protocol/schema'
 import { launchBrowser } from './support/browser'
 import { call, connectLabHost, startCore, type TestCore } from './support/core'
 import { docker, labHost, readLab } from './support/lab'
@@ -69,7 +68,7 @@ async function makeDead(name: string): Promise<string> {
   return file
 }
 
-const listed = async (name: string) => (await call<ContainerSummary[]>(t.core, 'containers.list', { hostId })).find((c) => c.name === name)
+const listed = async (name: string) => (await call(t.core, 'containers.list', { hostId })).find((c) => c.name === name)
 
 const cliState = (name: string) => docker(h1, 'ps', '-a', '--filter', `name=^${name}$`, '--format', '{{.State}}')
 

@@ -28,14 +28,13 @@ afterAll(async () => {
   await docker(h1, 'volume', 'rm', 'run-data').catch(() => {})
 })
 
-type Created = { id: string; name: string }
 const inspect = async (name: string) => JSON.parse(await docker(h1, 'inspect', name))[0]
 const allContainers = () => docker(h1, 'ps', '-a', '--no-trunc', '--filter', 'name=^run-', '--format', '{{.ID}} {{.Names}}')
 
 describe('containers.create and containers.run', () => {
   it('creates a container with every option, as docker inspect shows them', async () => {
     made.push('run-full')
-    const res = await call<Created>(t.core, 'containers.create', {
+    const res = await call(t.core, 'containers.create', {
       hostId,
       image: lab.image,
       name: 'run-full',
@@ -80,14 +79,14 @@ describe('containers.create and containers.run', () => {
 
   it('runs (creates and starts) a container', async () => {
     made.push('run-started')
-    const res = await call<Created>(t.core, 'containers.run', { hostId, image: lab.image, name: 'run-started', network: 'none', command: quickStop })
+    const res = await call(t.core, 'containers.run', { hostId, image: lab.image, name: 'run-started', network: 'none', command: quickStop })
     expect(res.name).toBe('run-started')
     expect(await containerStatus(h1, 'run-started')).toBe('running')
   })
 
   it('removes an auto-remove (--rm) container once it exits', async () => {
     made.push('run-rm')
-    await call<Created>(t.core, 'containers.run', { hostId, image: lab.image, name: 'run-rm', network: 'none', autoRemove: true, command: ['sh', '-c', 'sleep 1'] })
+    await call(t.core, 'containers.run', { hostId, image: lab.image, name: 'run-rm', network: 'none', autoRemove: true, command: ['sh', '-c', 'sleep 1'] })
     expect(await docker(h1, 'inspect', '-f', '{{.HostConfig.AutoRemove}}', 'run-rm').catch(() => 'gone')).toMatch(/true|gone/)
     const deadline = Date.now() + 15_000
     let names = await docker(h1, 'ps', '-a', '--format', '{{.Names}}')
@@ -131,7 +130,7 @@ describe('containers.commit', () => {
     made.push('run-commit-src', 'run-commit-check')
     await docker(h1, 'run', '--name', 'run-commit-src', '--network', 'none', lab.image, 'sh', '-c', 'echo committed > /note.txt')
     images.push('run-commit/img:v1')
-    const res = await call<{ imageId: string; reference: string }>(t.core, 'containers.commit', {
+    const res = await call(t.core, 'containers.commit', {
       hostId,
       id: 'run-commit-src',
       repository: 'run-commit/img',

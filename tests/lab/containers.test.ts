@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ContainerSummary, HostView } from '../../protocol/schema'
+import type { ContainerSummary } from '../../protocol/schema'
 import { call, connectLabHost, startCore, type TestCore } from './support/core'
 import { containerStatus, docker, labHost, readLab } from './support/lab'
 
@@ -32,7 +32,7 @@ async function makeContainer(name: string, start: boolean): Promise<void> {
   await docker(h1, start ? 'run' : 'create', ...(start ? ['-d'] : []), '--name', name, '--network', 'none', lab.image, ...quickStop)
 }
 
-const list = () => call<ContainerSummary[]>(t.core, 'containers.list', { hostId })
+const list = () => call(t.core, 'containers.list', { hostId })
 
 describe('containers on a remote host', () => {
   it('lists every container in every state, with the exit code of exited ones', async () => {
@@ -57,7 +57,7 @@ describe('containers on a remote host', () => {
 
   it('starts and stops a container, as docker start and docker stop would', async () => {
     await makeContainer('t-startstop', false)
-    const started = await call<{ id: string }>(t.core, 'containers.start', { hostId, id: 't-startstop' })
+    const started = await call(t.core, 'containers.start', { hostId, id: 't-startstop' })
     expect(started.id).toMatch(/^[0-9a-f]{64}$/)
     expect(await containerStatus(h1, 't-startstop')).toBe('running')
     // starting a running container succeeds, like `docker start`
@@ -99,7 +99,7 @@ describe('containers on a remote host', () => {
 
 describe('host details', () => {
   it('reports the facts docker info and docker version report', async () => {
-    const info = await call<Record<string, unknown>>(t.core, 'engine.info', { hostId })
+    const info = await call(t.core, 'engine.info', { hostId })
     const [kernel, cpus, memory, driver, os, rootDir] = (
       await docker(h1, 'info', '-f', '{{.KernelVersion}}|{{.NCPU}}|{{.MemTotal}}|{{.Driver}}|{{.OperatingSystem}}|{{.DockerRootDir}}')
     ).split('|')
@@ -122,10 +122,10 @@ describe('this computer as a host', () => {
     // DOCKER_HOST points the local agent at h2's engine, as the docker CLI would follow it
     const local = await startCore({ DOCKER_HOST: h2.dockerHost })
     try {
-      const hosts = await call<HostView[]>(local.core, 'hosts.list', {})
+      const hosts = await call(local.core, 'hosts.list', {})
       expect(hosts).toEqual([expect.objectContaining({ id: 'local', local: true, name: hostname(), state: 'disconnected' })])
-      expect(await call<HostView>(local.core, 'hosts.connect', { hostId: 'local' })).toMatchObject({ state: 'connected', arch: 'amd64' })
-      const names = (await call<ContainerSummary[]>(local.core, 'containers.list', { hostId: 'local' })).map((c) => c.name)
+      expect(await call(local.core, 'hosts.connect', { hostId: 'local' })).toMatchObject({ state: 'connected', arch: 'amd64' })
+      const names = (await call(local.core, 'containers.list', { hostId: 'local' })).map((c) => c.name)
       expect(names.sort()).toEqual((await docker(h2, 'ps', '-a', '--format', '{{.Names}}')).split('\n').sort())
     } finally {
       await local.core.close()
@@ -134,7 +134,7 @@ describe('this computer as a host', () => {
 
   it('is absent when there is no engine socket', async () => {
     const none = await startCore({ DOCKER_HOST: 'unix:///run/berth-lab/nothing-here.sock' })
-    expect(await call<HostView[]>(none.core, 'hosts.list', {})).toEqual([])
+    expect(await call(none.core, 'hosts.list', {})).toEqual([])
     await none.core.close()
   })
 })

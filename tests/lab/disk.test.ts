@@ -3,7 +3,7 @@
  * prints, and prunes that remove only what the user confirmed from the preview.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DiskUsage, PruneCandidate, PruneOutcome } from '../../protocol/schema'
+import type { DiskUsage, PruneKind } from '../../protocol/schema'
 import { humanSize, reclaimableText } from '../../renderer/src/features/system/disk-format'
 import { call, connectLabHost, startCore, type TestCore } from './support/core'
 import { docker, labHost, readLab } from './support/lab'
@@ -32,14 +32,14 @@ afterAll(async () => {
 })
 
 const exists = async (...args: string[]) => docker(h2, ...args).then(() => true, () => false)
-const preview = (kind: string) => call<PruneCandidate[]>(t.core, 'system.prunePreview', { hostId, kind })
+const preview = (kind: PruneKind) => call(t.core, 'system.prunePreview', { hostId, kind })
 const quickStop = ['sh', '-c', 'trap "exit 0" TERM; sleep 1000000 & wait']
 
 describe('disk use on a remote host', () => {
   it('reports what docker system df reports, figure for figure', async () => {
     // a stopped container with a 250 kB writable layer and a volume in use, so the figures are not all zero
     await docker(h2, 'run', '--name', 'd-sized', '-v', 'd-vol:/v', lab.image, 'sh', '-c', 'head -c 250000 /dev/zero > /big; head -c 120000 /dev/zero > /v/f')
-    const usage = await call<DiskUsage>(t.core, 'system.df', { hostId })
+    const usage = await call(t.core, 'system.df', { hostId })
     const cli = (await docker(h2, 'system', 'df', '--format', '{{json .}}')).split('\n').map((l) => JSON.parse(l) as Record<string, string>)
     const row = (type: string) => cli.find((r) => r.Type === type)!
     const sections: Array<[keyof DiskUsage, string]> = [['images', 'Images'], ['containers', 'Containers'], ['volumes', 'Local Volumes'], ['buildCache', 'Build Cache']]
@@ -69,9 +69,9 @@ describe('disk use on a remote host', () => {
       .split('\n')
       .sort()
     expect(items.map((c) => c.label).sort()).toEqual(stopped)
-    const id = (name: string) => items.find((c) => c.label === name)?.id
+    const id = (name: string) => items.find((c) => c.label === name)?.id ?? expect.fail(`the preview does not list ${name}`)
     const runId = await docker(h2, 'inspect', '-f', '{{.Id}}', 'd-run')
-    const outcome = await call<PruneOutcome>(t.core, 'system.prune', { hostId, kind: 'containers', ids: [id('d-stop1'), id('d-stop2'), runId] })
+    const outcome = await call(t.core, 'system.prune', { hostId, kind: 'containers', ids: [id('d-stop1'), id('d-stop2'), runId] })
     expect(outcome.removed.sort()).toEqual([id('d-stop1'), id('d-stop2')].sort())
     expect(outcome.skipped).toEqual([{ id: runId, reason: expect.stringContaining('no longer prunable') }])
     expect(await exists('inspect', 'd-stop1')).toBe(false)
@@ -91,7 +91,7 @@ describe('disk use on a remote host', () => {
     const dangling = (await docker(h2, 'images', '-q', '--no-trunc', '-f', 'dangling=true')).split('\n').filter(Boolean).sort()
     expect(items.map((i) => i.id).sort()).toEqual(dangling)
     expect(items.map((i) => i.id)).toContain(first)
-    const outcome = await call<PruneOutcome>(t.core, 'system.prune', { hostId, kind: 'images', ids: [first] })
+    const outcome = await call(t.core, 'system.prune', { hostId, kind: 'images', ids: [first] })
     expect(outcome.removed).toEqual([first])
     expect(await exists('image', 'inspect', first)).toBe(false)
     expect(await exists('image', 'inspect', 'd-img:1')).toBe(true)
@@ -102,7 +102,7 @@ describe('disk use on a remote host', () => {
     const items = await preview('buildCache')
     const cli = JSON.parse((await docker(h2, 'system', 'df', '-v', '--format', '{{json .BuildCache}}')) || '[]') as Array<{ ID: string; InUse: boolean }> | null
     expect(items.map((c) => c.id).sort()).toEqual((cli ?? []).filter((c) => !c.InUse).map((c) => c.ID).sort())
-    const outcome = await call<PruneOutcome>(t.core, 'system.prune', { hostId, kind: 'buildCache', ids: ['d0nosuchcache'] })
+    const outcome = await call(t.core, 'system.prune', { hostId, kind: 'buildCache', ids: ['d0nosuchcache'] })
     expect(outcome).toMatchObject({ removed: [], skipped: [{ id: 'd0nosuchcache' }] })
     expect(await t.core.invoke('system.prune', { hostId, kind: 'images', ids: [] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('confirm at least one item') } })
   })

@@ -56,13 +56,13 @@ const progressOf = (transferId: string) =>
 describe('save and load', () => {
   it('saves an image to a tar file here and loads it on another host with the same image ID', async () => {
     const path = join(work, 'own.tar')
-    const saved = await call<{ path: string; bytes: number }>(t.core, 'images.saveToFile', { hostId: v1.id, transferId: 'save-1', images: [own.amd], path })
+    const saved = await call(t.core, 'images.saveToFile', { hostId: v1.id, transferId: 'save-1', images: [own.amd], path })
     expect(saved.bytes).toBe(statSync(path).size)
     expect(existsSync(`${path}.part`)).toBe(false)
     expect(execFileSync('tar', ['-tf', path], { encoding: 'utf8' })).toContain('manifest.json')
     expect(progressOf('save-1').at(-1)).toMatchObject({ bytes: saved.bytes })
 
-    const loaded = await call<{ loaded: string[] }>(t.core, 'images.loadFromFile', { hostId: v2.id, transferId: 'load-1', path })
+    const loaded = await call(t.core, 'images.loadFromFile', { hostId: v2.id, transferId: 'load-1', path })
     expect(loaded.loaded).toEqual([own.amd])
     expect(await imageId(h2, own.amd)).toBe(await imageId(h1, own.amd))
   })
@@ -91,7 +91,7 @@ describe('import', () => {
     const root = mkdtempSync(join(work, 'rootfs-'))
     execFileSync('cp', [execFileSync('bash', ['-c', 'command -v busybox'], { encoding: 'utf8' }).trim(), join(root, 'busybox')])
     execFileSync('tar', ['-C', root, '-cf', join(work, 'rootfs.tar'), 'busybox'])
-    const made = await call<{ id: string }>(t.core, 'images.importFromFile', {
+    const made = await call(t.core, 'images.importFromFile', {
       hostId: v1.id,
       transferId: 'import-1',
       path: join(work, 'rootfs.tar'),
@@ -109,7 +109,7 @@ describe('import', () => {
 describe('copy between hosts', () => {
   it('streams an image from one host to another with progress, keeping its ID', async () => {
     await docker(h2, 'rmi', '-f', own.amd).catch(() => {})
-    const copied = await call<{ loaded: string[]; bytes: number }>(t.core, 'images.copy', { fromHostId: v1.id, toHostId: v2.id, transferId: 'copy-1', image: own.amd })
+    const copied = await call(t.core, 'images.copy', { fromHostId: v1.id, toHostId: v2.id, transferId: 'copy-1', image: own.amd })
     expect(copied.loaded).toEqual([own.amd])
     expect(await imageId(h2, own.amd)).toBe(await imageId(h1, own.amd))
     const progress = progressOf('copy-1')

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listImages, PlatformCache } from '../../agent/images/list'
-import type { ImageDetails, ImageRow, PullProgress } from '../../protocol/schema'
+import type { PullProgress } from '../../protocol/schema'
 import { call, connectLabHost, startCore, type TestCore } from './support/core'
 import { docker, labHost, readLab } from './support/lab'
 
@@ -131,7 +131,7 @@ describe('images.list and images.inspect', () => {
   it('lists one row per repository:tag, as docker images does, with digest, size and platform', async () => {
     const danglingId = await commitImage('img-dangle:1')
     await commitImage('img-dangle:1', 'LABEL img.second=yes')
-    const rows = await call<ImageRow[]>(t.core, 'images.list', { hostId: h1Id })
+    const rows = await call(t.core, 'images.list', { hostId: h1Id })
     const cli = (await docker(h1, 'images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}')).split('\n').sort()
     expect(rows.map((r) => `${r.repository}:${r.tag} ${r.shortId}`).sort()).toEqual(cli)
 
@@ -148,7 +148,7 @@ describe('images.list and images.inspect', () => {
   })
 
   it('counts and names the containers using each image, from every state', async () => {
-    const rows = await call<ImageRow[]>(t.core, 'images.list', { hostId: h1Id })
+    const rows = await call(t.core, 'images.list', { hostId: h1Id })
     const base = rows.find((r) => `${r.repository}:${r.tag}` === lab.image)!
     // the seeded containers (running, exited, paused, created) and this file's own
     for (const name of ['web', 'worker', 'job', 'frozen', ...madeContainers]) expect(base.containers.names).toContain(name)
@@ -183,7 +183,7 @@ describe('images.list and images.inspect', () => {
       'ENTRYPOINT ["/bin/sh"]',
       'CMD ["-c", "echo hi"]',
     )
-    const details = await call<ImageDetails>(t.core, 'images.inspect', { hostId: h1Id, image: 'img-config:1' })
+    const details = await call(t.core, 'images.inspect', { hostId: h1Id, image: 'img-config:1' })
     const cli = JSON.parse(await docker(h1, 'image', 'inspect', 'img-config:1'))[0]
     expect(details.id).toBe(cli.Id)
     expect(details.config).toEqual({
@@ -257,13 +257,12 @@ describe('images.pull on h2', () => {
   })
 
   it('pulls from the lab registry with layer progress, answering with the id and the RepoDigest', async () => {
-    type Pulled = { id: string; digest: string; reference: string }
-    const first = await call<Pulled>(t.core, 'images.pull', { hostId: h2Id, pullId: 'img-pull-0', reference: registryImage })
+    const first = await call(t.core, 'images.pull', { hostId: h2Id, pullId: 'img-pull-0', reference: registryImage })
     expect(first.digest).toBe(await docker(h2, 'image', 'inspect', '-f', '{{index .RepoDigests 0}}', registryImage))
     // again without the image but with its layer, which the engine now knows came from this registry
     await docker(h2, 'rmi', registryImage)
     const started = Date.now()
-    const result = await call<Pulled>(t.core, 'images.pull', { hostId: h2Id, pullId: 'img-pull-1', reference: registryImage })
+    const result = await call(t.core, 'images.pull', { hostId: h2Id, pullId: 'img-pull-1', reference: registryImage })
     const elapsedMs = Date.now() - started
     expect(result.digest).toBe(await docker(h2, 'image', 'inspect', '-f', '{{index .RepoDigests 0}}', registryImage))
     expect(result.id).toBe(await docker(h2, 'image', 'inspect', '-f', '{{.Id}}', registryImage))
@@ -317,12 +316,12 @@ describe('images.pull on h2', () => {
 describe('tag, untag, remove and prune on h1', () => {
   it('tags an image and removes just that tag again', async () => {
     madeTags.push('img-tag:a')
-    const tagged = await call<{ id: string; target: string }>(t.core, 'images.tag', { hostId: h1Id, image: lab.image, target: 'img-tag:a' })
+    const tagged = await call(t.core, 'images.tag', { hostId: h1Id, image: lab.image, target: 'img-tag:a' })
     const baseId = await docker(h1, 'image', 'inspect', '-f', '{{.Id}}', lab.image)
     expect(tagged).toEqual({ id: baseId, target: 'img-tag:a' })
     expect(await docker(h1, 'image', 'inspect', '-f', '{{.Id}}', 'img-tag:a')).toBe(baseId)
 
-    const removed = await call<{ untagged: string[]; deleted: string[] }>(t.core, 'images.untag', { hostId: h1Id, reference: 'img-tag:a' })
+    const removed = await call(t.core, 'images.untag', { hostId: h1Id, reference: 'img-tag:a' })
     expect(removed).toEqual({ untagged: ['img-tag:a'], deleted: [] })
     expect(await docker(h1, 'images', '-q', 'img-tag:a')).toBe('')
     expect(await docker(h1, 'image', 'inspect', '-f', '{{.Id}}', lab.image)).toBe(baseId)
@@ -342,7 +341,7 @@ describe('tag, untag, remove and prune on h1', () => {
     expect(await docker(h1, 'image', 'inspect', '-f', '{{.Id}}', 'img-solo:1')).toBe(id)
 
     await docker(h1, 'rm', 'img-user')
-    const removed = await call<{ untagged: string[]; deleted: string[] }>(t.core, 'images.remove', { hostId: h1Id, image: 'img-solo:1' })
+    const removed = await call(t.core, 'images.remove', { hostId: h1Id, image: 'img-solo:1' })
     expect(removed.untagged).toEqual(['img-solo:1'])
     expect(removed.deleted).toContain(id)
     expect(await docker(h1, 'images', '-q', '--no-trunc')).not.toContain(id)
@@ -351,14 +350,13 @@ describe('tag, untag, remove and prune on h1', () => {
   it('previews the dangling images a prune removes, then prunes them', async () => {
     const first = await commitImage('img-prune:1')
     await commitImage('img-prune:1', 'LABEL img.prune=2')
-    type Prune = { images: Array<{ id: string; size: number }>; spaceReclaimed: number }
-    const preview = await call<Prune>(t.core, 'images.pruneDangling', { hostId: h1Id, preview: true })
+    const preview = await call(t.core, 'images.pruneDangling', { hostId: h1Id, preview: true })
     const cliDangling = (await docker(h1, 'images', '-q', '--no-trunc', '--filter', 'dangling=true')).split('\n')
     expect(preview.images.map((i) => i.id)).toContain(first)
     for (const i of preview.images) expect(cliDangling).toContain(i.id)
     expect(await docker(h1, 'images', '-q', '--no-trunc')).toContain(first)
 
-    const pruned = await call<Prune>(t.core, 'images.pruneDangling', { hostId: h1Id, preview: false })
+    const pruned = await call(t.core, 'images.pruneDangling', { hostId: h1Id, preview: false })
     expect(pruned.images.map((i) => i.id)).toContain(first)
     expect(await docker(h1, 'images', '-q', '--no-trunc', '--filter', 'dangling=true')).not.toContain(first)
     expect(await docker(h1, 'images', '-q', '--no-trunc')).not.toContain(first)

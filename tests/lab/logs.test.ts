@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LogLine } from '../../protocol/schema'
-import { call, connectLabHost, startCore, type TestCore } from './support/core'
+import { call, connectLabHost, type HostParams, startCore, type TestCore } from './support/core'
 import { docker, labHost, readLab } from './support/lab'
 
 const lab = readLab()
@@ -35,12 +35,7 @@ async function dockerLogs(...args: string[]): Promise<{ stdout: string[]; stderr
 
 const of = (lines: LogLine[], stream: LogLine['stream']) => lines.filter((l) => l.stream === stream).map((l) => l.text)
 
-interface Page {
-  lines: LogLine[]
-  truncated: boolean
-  tty: boolean
-}
-const read = (params: Record<string, unknown>) => call<Page>(t.core, 'logs.read', { hostId, ...params })
+const read = (params: HostParams<'logs.read'>) => call(t.core, 'logs.read', { hostId, ...params })
 
 async function runToEnd(name: string, ...args: string[]): Promise<void> {
   made.push(name)
@@ -139,7 +134,7 @@ describe('following logs', () => {
     made.push('log-tick')
     await docker(h1, 'run', '-d', '--name', 'log-tick', '--network', 'none', lab.image, 'sh', '-c',
       'trap "exit 0" TERM; i=0; while :; do echo tick $i; i=$((i+1)); sleep 0.2; done')
-    const { followId } = await call<{ followId: string }>(t.core, 'logs.follow', { hostId, id: 'log-tick', tail: 0 })
+    const { followId } = await call(t.core, 'logs.follow', { hostId, id: 'log-tick', tail: 0 })
     await expect.poll(() => textsOf(followId).length, { timeout: 5_000 }).toBeGreaterThanOrEqual(5)
     expect(textsOf(followId).every((s) => /^tick \d+$/.test(s))).toBe(true)
     expect(await call(t.core, 'logs.unfollow', { hostId, followId })).toEqual({ stopped: true })
@@ -149,7 +144,7 @@ describe('following logs', () => {
     expect(textsOf(followId).length).toBe(afterUnfollow)
     expect(await call(t.core, 'logs.unfollow', { hostId, followId })).toEqual({ stopped: false })
 
-    const second = await call<{ followId: string }>(t.core, 'logs.follow', { hostId, id: 'log-tick', tail: 0 })
+    const second = await call(t.core, 'logs.follow', { hostId, id: 'log-tick', tail: 0 })
     await expect.poll(() => textsOf(second.followId).length, { timeout: 5_000 }).toBeGreaterThan(0)
     await docker(h1, 'stop', '-t', '5', 'log-tick')
     await expect.poll(() => eventsOf('logs.ended', second.followId), { timeout: 5_000 }).toEqual([
@@ -162,7 +157,7 @@ describe('following logs', () => {
     const chunk = 'y'.repeat(1000)
     await docker(h1, 'run', '-d', '--name', 'log-flood', '--network', 'none', lab.image, 'sh', '-c',
       `while :; do echo ${chunk}; done`)
-    const { followId } = await call<{ followId: string }>(t.core, 'logs.follow', { hostId, id: 'log-flood', tail: 0 })
+    const { followId } = await call(t.core, 'logs.follow', { hostId, id: 'log-flood', tail: 0 })
     await new Promise((r) => setTimeout(r, 500))
     const before = eventsOf('logs.lines', followId).length
     await new Promise((r) => setTimeout(r, 2_000))

@@ -3,7 +3,6 @@
  * --iptables=false), each result checked with the docker CLI on that host.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { NetworkDetail, NetworkSummary } from '../../protocol/schema'
 import { call, connectLabHost, startCore, type TestCore } from './support/core'
 import { docker, labHost, readLab } from './support/lab'
 
@@ -30,12 +29,12 @@ afterAll(async () => {
   await cleanUp()
 })
 
-const list = () => call<NetworkSummary[]>(t.core, 'networks.list', { hostId })
+const list = () => call(t.core, 'networks.list', { hostId })
 const cliInspect = async (name: string) => JSON.parse(await docker(h2, 'network', 'inspect', name))[0]
 
 describe('networks on a remote host', () => {
   it('creates a bridge network with subnet, gateway, IP range, internal and labels, as docker network inspect shows', async () => {
-    const made = await call<{ id: string }>(t.core, 'networks.create', {
+    const made = await call(t.core, 'networks.create', {
       hostId,
       name: 'n-app',
       driver: 'bridge',
@@ -76,7 +75,7 @@ describe('networks on a remote host', () => {
     const endpoint = JSON.parse(await docker(h2, 'inspect', '-f', fmt, 'n-web'))
     expect(endpoint.IPAddress).toBe('10.232.0.42')
     expect(endpoint.Aliases).toEqual(expect.arrayContaining(['api', 'db']))
-    const detail = await call<NetworkDetail>(t.core, 'networks.inspect', { hostId, id: 'n-back' })
+    const detail = await call(t.core, 'networks.inspect', { hostId, id: 'n-back' })
     expect(detail.containers).toEqual([expect.objectContaining({ containerName: 'n-web', ipv4Address: '10.232.0.42' })])
     await call(t.core, 'networks.disconnect', { hostId, network: 'n-back', container: 'n-web' })
     expect(await docker(h2, 'inspect', '-f', '{{json .NetworkSettings.Networks}}', 'n-web')).not.toContain('n-back')

@@ -68,7 +68,7 @@ describe('a registry that wants a login', () => {
   })
 
   it('pushes with the login, with progress per layer, and the registry has the image', async () => {
-    const pushed = await call<{ digest?: string }>(t.core, 'images.push', { hostId: view.id, pushId: 'p1', reference: image })
+    const pushed = await call(t.core, 'images.push', { hostId: view.id, pushId: 'p1', reference: image })
     expect(pushed.digest).toMatch(/^sha256:[0-9a-f]{64}$/)
     expect(catalog()).toContain('team/app')
     const progress = t.events.filter((e) => e.event === 'push.progress' && e.payload.pushId === 'p1').map((e) => e.payload)
@@ -78,7 +78,7 @@ describe('a registry that wants a login', () => {
 
   it('pulls from the registry with the kept login, sent by main whatever the window passes', async () => {
     await docker(h1, 'rmi', image)
-    const pulled = await call<{ reference: string }>(t.core, 'images.pull', {
+    const pulled = await call(t.core, 'images.pull', {
       hostId: view.id,
       pullId: 'pl1',
       reference: image,

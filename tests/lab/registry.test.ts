@@ -8,7 +8,6 @@ import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ManifestReport } from '../../protocol/schema'
 import { call, connectLabHost, startCore, type TestCore } from './support/core'
 import { docker, labHost, readLab } from './support/lab'
 
@@ -52,7 +51,7 @@ afterAll(async () => {
 })
 
 const manifest = (reference: string, platform?: string) =>
-  call<ManifestReport>(t.core, 'registry.manifest', { hostId, reference, ...(platform ? { platform } : {}) })
+  call(t.core, 'registry.manifest', { hostId, reference, ...(platform ? { platform } : {}) })
 
 describe('registry.manifest', () => {
   it('reads a two-architecture tag: the index digest, each platform manifest and its layers, as the registry reports them', async () => {

@@ -8,7 +8,6 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { CoreOptions } from '../../main/core/core'
 import type { SecretCipher } from '../../main/core/hosts/secret-store'
-import type { HostView } from '../../protocol/schema'
 import { addLabHost, agentDir, call, connectLabHost, startCore, type TestCore } from './support/core'
 import { inHost, labHost, readLab } from './support/lab'
 
@@ -55,13 +54,13 @@ describe('host keys', () => {
     const view = await addLabHost(c, lab, h1)
     const first = await c.invoke('hosts.connect', { hostId: view.id })
     expect(first).toMatchObject({ ok: false, error: { code: 'HOST_KEY_UNKNOWN', detail: { fingerprint: h1.hostKeyFingerprint, keyType: 'ssh-ed25519' } } })
-    const listed = await call<HostView[]>(c, 'hosts.list', {})
+    const listed = await call(c, 'hosts.list', {})
     expect(listed[0]).toMatchObject({ state: 'error', pendingHostKey: { fingerprint: h1.hostKeyFingerprint } })
 
     // a fingerprint other than the one shown is not accepted
     expect(await c.invoke('hosts.trustKey', { hostId: view.id, fingerprint: 'SHA256:forged' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
 
-    const connected = await call<HostView>(c, 'hosts.trustKey', { hostId: view.id, fingerprint: h1.hostKeyFingerprint })
+    const connected = await call(c, 'hosts.trustKey', { hostId: view.id, fingerprint: h1.hostKeyFingerprint })
     expect(connected).toMatchObject({ state: 'connected', arch: 'amd64', agentVersion: manifest.version })
     // accepted keys go to Berth's own file, which ssh-keygen can read; ~/.ssh is left alone
     const found = execFileSync('ssh-keygen', ['-F', h1.address, '-f', join(dataDir, 'known_hosts')], { encoding: 'utf8' })
@@ -88,7 +87,7 @@ describe('host keys', () => {
     })
     expect(!result.ok && result.error.message).toContain(`expected ${otherFingerprint}`)
     expect(!result.ok && result.error.message).toContain(`got ${h2.hostKeyFingerprint}`)
-    const listed = await call<HostView[]>(c, 'hosts.list', {})
+    const listed = await call(c, 'hosts.list', {})
     expect(listed[0]).toMatchObject({ state: 'error', error: { code: 'HOST_KEY_CHANGED' } })
     expect(listed[0]!.pendingHostKey).toBeUndefined()
   })
@@ -103,9 +102,9 @@ describe('authentication', () => {
       execFileSync('ssh-add', ['-q', lab.identityFile], { env: { ...process.env, SSH_AUTH_SOCK: socket } })
       const { core: c } = await core({ SSH_AUTH_SOCK: socket })
       // trust the key first, then connect with nothing but the agent
-      const view = await call<HostView>(c, 'hosts.add', { name: 'via-agent', address: h1.address, port: 22, user: h1.user })
+      const view = await call(c, 'hosts.add', { name: 'via-agent', address: h1.address, port: 22, user: h1.user })
       await c.invoke('hosts.connect', { hostId: view.id })
-      const connected = await call<HostView>(c, 'hosts.trustKey', { hostId: view.id, fingerprint: h1.hostKeyFingerprint })
+      const connected = await call(c, 'hosts.trustKey', { hostId: view.id, fingerprint: h1.hostKeyFingerprint })
       expect(connected.state).toBe('connected')
     } finally {
       agent.kill()
@@ -122,14 +121,14 @@ describe('authentication', () => {
       // a key the host does not accept: only the agent's key can log in
       const other = join(home, 'id_other')
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other])
-      const only = await call<HostView>(c, 'hosts.add', { name: 'only', address: h1.address, user: h1.user, identityFile: other, identitiesOnly: true })
+      const only = await call(c, 'hosts.add', { name: 'only', address: h1.address, user: h1.user, identityFile: other, identitiesOnly: true })
       expect(only.identitiesOnly).toBe(true)
       await c.invoke('hosts.connect', { hostId: only.id })
       const refused = await c.invoke('hosts.trustKey', { hostId: only.id, fingerprint: h1.hostKeyFingerprint })
       expect(refused).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED', message: expect.stringContaining(other) } })
       expect(refused.ok ? '' : refused.error.message).not.toContain('ssh-agent')
-      const both = await call<HostView>(c, 'hosts.add', { name: 'both', address: h1.address, user: h1.user, identityFile: other })
-      expect(await call<HostView>(c, 'hosts.connect', { hostId: both.id })).toMatchObject({ state: 'connected' })
+      const both = await call(c, 'hosts.add', { name: 'both', address: h1.address, user: h1.user, identityFile: other })
+      expect(await call(c, 'hosts.connect', { hostId: both.id })).toMatchObject({ state: 'connected' })
     } finally {
       agent.kill()
     }
@@ -144,11 +143,11 @@ describe('authentication', () => {
     const before = readFileSync(authorized, 'utf8')
     writeFileSync(authorized, before + readFileSync(`${key}.pub`, 'utf8'))
     try {
-      const view = await call<HostView>(c, 'hosts.add', { name: 'locked', address: h1.address, port: 22, user: h1.user, identityFile: key })
+      const view = await call(c, 'hosts.add', { name: 'locked', address: h1.address, port: 22, user: h1.user, identityFile: key })
       await c.invoke('hosts.connect', { hostId: view.id })
       const first = await c.invoke('hosts.trustKey', { hostId: view.id, fingerprint: h1.hostKeyFingerprint })
       expect(first).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED', detail: { needsPassphrase: key } } })
-      expect((await call<HostView[]>(c, 'hosts.list', {}))[0]).toMatchObject({ pendingPassphrase: { keyFile: key } })
+      expect((await call(c, 'hosts.list', {}))[0]).toMatchObject({ pendingPassphrase: { keyFile: key } })
 
       const wrong = await c.invoke('hosts.unlockKey', { hostId: view.id, keyFile: key, passphrase: 'wrong' })
       expect(wrong).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED', message: `that passphrase does not open ${key}` } })
@@ -158,7 +157,7 @@ describe('authentication', () => {
         error: { code: 'CONFLICT' },
       })
 
-      const connected = await call<HostView>(c, 'hosts.unlockKey', { hostId: view.id, keyFile: key, passphrase })
+      const connected = await call(c, 'hosts.unlockKey', { hostId: view.id, keyFile: key, passphrase })
       expect(connected.state).toBe('connected')
       // grep exits 1 when no file holds the passphrase
       const search = spawnSync('grep', ['-rl', passphrase, dataDir, home], { encoding: 'utf8' })
@@ -178,7 +177,7 @@ describe('authentication', () => {
     const before = readFileSync(authorized, 'utf8')
     writeFileSync(authorized, before + readFileSync(`${key}.pub`, 'utf8'))
     try {
-      const view = await call<HostView>(plain, 'hosts.add', { name: 'saved', address: h1.address, port: 22, user: h1.user, identityFile: key })
+      const view = await call(plain, 'hosts.add', { name: 'saved', address: h1.address, port: 22, user: h1.user, identityFile: key })
       await plain.invoke('hosts.connect', { hostId: view.id })
       await plain.invoke('hosts.trustKey', { hostId: view.id, fingerprint: h1.hostKeyFingerprint })
       // the browser shell has no keychain: saving is refused, plainly, and nothing is written
@@ -195,7 +194,7 @@ describe('authentication', () => {
       const desktop = await core({}, { dataDir, homeDir: home, cipher })
       expect(await call(desktop.core, 'app.capabilities', {})).toEqual({ saveSecrets: true })
       await desktop.core.invoke('hosts.connect', { hostId: view.id })
-      const connected = await call<HostView>(desktop.core, 'hosts.unlockKey', { hostId: view.id, keyFile: key, passphrase, save: true })
+      const connected = await call(desktop.core, 'hosts.unlockKey', { hostId: view.id, keyFile: key, passphrase, save: true })
       expect(connected.state).toBe('connected')
       const file = join(dataDir, 'secrets.json')
       expect((statSync(file).mode & 0o777).toString(8)).toBe('600')
@@ -205,7 +204,7 @@ describe('authentication', () => {
 
       // started again: connects with the saved passphrase, asking nothing
       const again = await core({}, { dataDir, homeDir: home, cipher })
-      expect(await call<HostView>(again.core, 'hosts.connect', { hostId: view.id })).toMatchObject({ state: 'connected' })
+      expect(await call(again.core, 'hosts.connect', { hostId: view.id })).toMatchObject({ state: 'connected' })
     } finally {
       writeFileSync(authorized, before)
     }
@@ -214,18 +213,18 @@ describe('authentication', () => {
   it('asks for the password a host wants when no key works, says when it is refused, and connects', async () => {
     // no key file, no agent: only the password can open this login
     const { core: c, dataDir, home } = await core()
-    const view = await call<HostView>(c, 'hosts.add', { name: 'by-password', address: h1.address, port: 22, user: h1.bareUser })
+    const view = await call(c, 'hosts.add', { name: 'by-password', address: h1.address, port: 22, user: h1.bareUser })
     await c.invoke('hosts.connect', { hostId: view.id })
     const first = await c.invoke('hosts.trustKey', { hostId: view.id, fingerprint: h1.hostKeyFingerprint })
     expect(first).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED', detail: { needsPassword: true } } })
     const target = `${h1.bareUser}@${h1.address}:22`
-    expect((await call<HostView[]>(c, 'hosts.list', {}))[0]).toMatchObject({ pendingPassword: { target, refused: false } })
+    expect((await call(c, 'hosts.list', {}))[0]).toMatchObject({ pendingPassword: { target, refused: false } })
 
     const wrong = await c.invoke('hosts.givePassword', { hostId: view.id, password: 'not-it' })
     expect(wrong).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED', detail: { passwordRefused: true } } })
-    expect((await call<HostView[]>(c, 'hosts.list', {}))[0]).toMatchObject({ pendingPassword: { target, refused: true } })
+    expect((await call(c, 'hosts.list', {}))[0]).toMatchObject({ pendingPassword: { target, refused: true } })
 
-    const connected = await call<HostView>(c, 'hosts.givePassword', { hostId: view.id, password: h1.barePassword })
+    const connected = await call(c, 'hosts.givePassword', { hostId: view.id, password: h1.barePassword })
     expect(connected).toMatchObject({ state: 'connected', mode: 'agentless' })
     const search = spawnSync('grep', ['-rl', h1.barePassword, dataDir, home], { encoding: 'utf8' })
     expect(search.status).toBe(1)
@@ -235,7 +234,7 @@ describe('authentication', () => {
     const { core: c, home } = await core()
     const stranger = join(home, 'stranger')
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', stranger])
-    const view = await call<HostView>(c, 'hosts.add', { name: 'wrong-key', address: h1.address, port: 22, user: h1.user, identityFile: stranger })
+    const view = await call(c, 'hosts.add', { name: 'wrong-key', address: h1.address, port: 22, user: h1.user, identityFile: stranger })
     await c.invoke('hosts.connect', { hostId: view.id })
     const result = await c.invoke('hosts.trustKey', { hostId: view.id, fingerprint: h1.hostKeyFingerprint })
     expect(result).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } })
@@ -262,7 +261,7 @@ describe('agent install', () => {
     const firstInstall = statSync(file).mtimeMs
 
     await call(c, 'hosts.disconnect', { hostId: view.id })
-    const again = await call<HostView>(c, 'hosts.connect', { hostId: view.id })
+    const again = await call(c, 'hosts.connect', { hostId: view.id })
     expect(again.state).toBe('connected')
     expect(statSync(file).mtimeMs).toBe(firstInstall)
   })

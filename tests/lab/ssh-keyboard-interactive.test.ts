@@ -5,7 +5,6 @@
  * PAM service after the program, so it runs through a link with that name.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { HostView } from '../../protocol/schema'
 import { call, startCore, type TestCore } from './support/core'
 import { labHost, readLab } from './support/lab'
 import { type PamSshd, startPamSshd } from './support/pam-sshd'
@@ -33,7 +32,7 @@ afterAll(async () => {
 
 describe('keyboard-interactive authentication', () => {
   it('answers the server\'s password prompt, says when the password is refused, and connects', async () => {
-    const view = await call<HostView>(t.core, 'hosts.add', { name: 'pam-only', address: h1.address, port: PORT, user: h1.bareUser })
+    const view = await call(t.core, 'hosts.add', { name: 'pam-only', address: h1.address, port: PORT, user: h1.bareUser })
     await t.core.invoke('hosts.connect', { hostId: view.id })
     const first = await t.core.invoke('hosts.trustKey', { hostId: view.id, fingerprint: h1.hostKeyFingerprint })
     // the server offers keyboard-interactive alone: Berth asks the window for the password
@@ -43,10 +42,10 @@ describe('keyboard-interactive authentication', () => {
     expect(wrong).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED', detail: { passwordRefused: true } } })
     expect(!wrong.ok && wrong.error.message).toContain('tried keyboard-interactive')
 
-    const connected = await call<HostView>(t.core, 'hosts.givePassword', { hostId: view.id, password: h1.barePassword })
+    const connected = await call(t.core, 'hosts.givePassword', { hostId: view.id, password: h1.barePassword })
     expect(connected).toMatchObject({ state: 'connected', mode: 'agentless' })
     // the server's own word on how the login was made
     expect(sshd.log()).toMatch(new RegExp(`Accepted keyboard-interactive/pam for ${h1.bareUser}`))
-    expect((await call<unknown[]>(t.core, 'containers.list', { hostId: view.id })).length).toBeGreaterThan(0)
+    expect((await call(t.core, 'containers.list', { hostId: view.id })).length).toBeGreaterThan(0)
   })
 })

@@ -11,7 +11,7 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ContainerStats, HostView, StatsSample } from '../../protocol/schema'
+import type { ContainerStats, StatsSample } from '../../protocol/schema'
 import { call, connectLabHost, startCore, type TestCore } from './support/core'
 import { launchBrowser } from './support/browser'
 import { docker, labHost, readLab, sshRun } from './support/lab'
@@ -90,7 +90,7 @@ beforeAll(async () => {
   await docker(h1, 'run', '-d', '--name', BUSY, '--network', 'none', lab.image, 'sh', '-c', 'while :; do :; done')
   await docker(h1, 'run', '-d', '--name', IDLE, '--network', 'none', lab.image, 'sleep', '1000000')
   t = await startCore({ DOCKER_HOST: h1.dockerHost })
-  await call<HostView>(t.core, 'hosts.connect', { hostId: 'local' })
+  await call(t.core, 'hosts.connect', { hostId: 'local' })
   remoteId = (await connectLabHost(t.core, lab, h1)).id
   // what h1's login can read decides which source its agent must use
   const id = await docker(h1, 'inspect', '-f', '{{.Id}}', IDLE)

@@ -1,12 +1,12 @@
 /**
  * Terminals at the core's API, against the lab's real sshd, agent daemon and engines:
  * exec (default shell, sizes, exit codes), attach and detach, host shells, flow control
- * under a flood, and a link cut for 20 s mid-session.
+ * under a flood, and a link cut mid-session that outlasts a reconnect attempt.
  */
 import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HostView } from '../../protocol/schema'
-import { connectLabHost, startCore, type TestCore } from './support/core'
+import { call, connectLabHost, SHORT_HANDSHAKE_MS, shortHandshake, startCore, type TestCore } from './support/core'
 import { docker, inHost, labHost, readLab } from './support/lab'
 import { TestTerminal } from './support/terminal'
 
@@ -181,29 +181,37 @@ describe('flow control', () => {
 
 describe('a dropped link', () => {
   it('keeps the session on the host and resumes it with what was printed meanwhile', async () => {
-    const t2 = await startCore()
+    const t2 = await startCore(shortHandshake)
     try {
       const view = await connectLabHost(t2.core, lab, h2)
       const term = await TestTerminal.open(t2, view.id, { kind: 'exec', container: 'term-a', cols: 80, rows: 24 })
       await term.type('echo pid-$$\r')
       const [, pid] = await term.waitFor(/pid-(\d+)/)
-      await term.type('i=0; while [ $i -lt 40 ]; do echo tick-$i; i=$((i+1)); sleep 1; done\r')
+      await term.type('i=0; while [ $i -lt 60 ]; do echo tick-$i; i=$((i+1)); sleep 1; done\r')
       await term.waitFor(/tick-1\r/)
       const veth = `berthlab-${h2.name}`
+      const ticks = () => [...term.text.matchAll(/tick-(\d+)\r/g)].map((m) => Number(m[1]))
+      const cutAt = Date.now()
+      let lastBeforeCut = 0
+      let downMs = 0
       execFileSync('ip', ['link', 'set', veth, 'down'])
       try {
         await term.waitForState('reconnecting', 20_000)
         const seenAtCut = term.text
-        await new Promise((r) => setTimeout(r, 20_000))
+        lastBeforeCut = Math.max(...ticks())
+        // down until a reconnect attempt has run into the handshake's limit, the session printing on meanwhile
+        const hostError = async () => (await call(t2.core, 'hosts.list', {})).find((h) => h.id === view.id)?.error?.code
+        await expect.poll(hostError, { timeout: 5 * SHORT_HANDSHAKE_MS, interval: 250 }).toBe('TIMEOUT')
         expect(term.text).toBe(seenAtCut)
       } finally {
         execFileSync('ip', ['link', 'set', veth, 'up'])
+        downMs = Date.now() - cutAt
       }
       await term.waitForState('live', 60_000)
-      // every tick is there, those printed while the link was down included, in order
-      await term.waitFor(/tick-30\r/, 30_000)
-      const ticks = [...term.text.matchAll(/tick-(\d+)\r/g)].map((m) => Number(m[1]))
-      expect(ticks).toEqual(ticks.map((_, i) => i))
+      // every tick is there, those printed while the link was down included, in order: up to
+      // one printed after the link came back (one a second)
+      await term.waitFor(new RegExp(`tick-${lastBeforeCut + Math.ceil(downMs / 1000) + 1}\\r`), 30_000)
+      expect(ticks()).toEqual(ticks().map((_, i) => i))
       expect(term.info.gapBytes).toBeUndefined()
       const mark = term.text.length
       await term.type('\x03echo pid-$$\r')

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { PassThrough } from 'node:stream'
 import tar from 'tar-stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TRANSFER_CHUNK_BYTES, type VolumeListing } from '../../protocol/schema'
+import { TRANSFER_CHUNK_BYTES } from '../../protocol/schema'
 import { call, connectLabHost, startCore, type TestCore } from './support/core'
 import { docker, labHost, readLab } from './support/lab'
 
@@ -52,14 +52,14 @@ afterAll(async () => {
   await cleanUp()
 })
 
-const list = (path: string) => call<VolumeListing>(t.core, 'volumeFiles.list', { hostId, volume: VOLUME, path })
+const list = (path: string) => call(t.core, 'volumeFiles.list', { hostId, volume: VOLUME, path })
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 
 async function download(path: string): Promise<{ fileName: string; data: Buffer; pieces: number }> {
-  const start = await call<{ transferId: string; fileName: string }>(t.core, 'volumeFiles.downloadStart', { hostId, volume: VOLUME, path })
+  const start = await call(t.core, 'volumeFiles.downloadStart', { hostId, volume: VOLUME, path })
   const parts: Buffer[] = []
   for (;;) {
-    const piece = await call<{ data: string; done: boolean }>(t.core, 'volumeFiles.downloadChunk', { hostId, transferId: start.transferId })
+    const piece = await call(t.core, 'volumeFiles.downloadChunk', { hostId, transferId: start.transferId })
     parts.push(Buffer.from(piece.data, 'base64'))
     if (piece.done) break
   }
@@ -83,9 +83,9 @@ describe('a volume\'s files through the agent', () => {
     expect(mounts.map((m) => m.Name)).toEqual([VOLUME])
     expect(await docker(h1, 'inspect', '-f', '{{.Name}} {{.State.Status}} {{.HostConfig.NetworkMode}}', helper!)).toBe(`/berth-volume-files-${VOLUME} created none`)
     // it is Berth's own: not in the user's container list, not a user of the volume
-    const listed = await call<Array<{ id: string }>>(t.core, 'containers.list', { hostId })
+    const listed = await call(t.core, 'containers.list', { hostId })
     expect(listed.some((c) => helper!.startsWith(c.id.slice(0, 12)))).toBe(false)
-    const volumes = await call<Array<{ name: string; containers: string[] }>>(t.core, 'volumes.list', { hostId })
+    const volumes = await call(t.core, 'volumes.list', { hostId })
     expect(volumes.find((v) => v.name === VOLUME)?.containers).toEqual([])
   })
 
@@ -97,7 +97,7 @@ describe('a volume\'s files through the agent', () => {
   })
 
   it('shows a text file and refuses a binary one', async () => {
-    const text = await call<{ text: string; path: string }>(t.core, 'volumeFiles.readText', { hostId, volume: VOLUME, path: 'current/app.txt' })
+    const text = await call(t.core, 'volumeFiles.readText', { hostId, volume: VOLUME, path: 'current/app.txt' })
     expect(text).toMatchObject({ text: 'hello\n', path: 'logs/app.txt', truncated: false })
     const binary = await t.core.invoke('volumeFiles.readText', { hostId, volume: VOLUME, path: 'bin.dat' })
     expect(binary).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED', message: '/bin.dat is a binary file, not text: download it to open it' } })
@@ -146,7 +146,7 @@ describe('a volume\'s files through the agent', () => {
 
   it('uploads a file in pieces into a folder, as the host then sees it', async () => {
     const data = randomBytes(700 * 1024 + 3)
-    const start = await call<{ transferId: string; path: string }>(t.core, 'volumeFiles.uploadStart', {
+    const start = await call(t.core, 'volumeFiles.uploadStart', {
       hostId, volume: VOLUME, directory: 'logs/deep', name: 'up.bin', sizeBytes: data.length,
     })
     expect(start.path).toBe('logs/deep/up.bin')
@@ -164,7 +164,7 @@ describe('a volume\'s files through the agent', () => {
   })
 
   it('leaves nothing in the volume when an upload is cancelled', async () => {
-    const start = await call<{ transferId: string }>(t.core, 'volumeFiles.uploadStart', {
+    const start = await call(t.core, 'volumeFiles.uploadStart', {
       hostId, volume: VOLUME, directory: '', name: 'half.txt', sizeBytes: 10,
     })
     await call(t.core, 'volumeFiles.uploadChunk', { hostId, transferId: start.transferId, offset: 0, data: Buffer.from('hello').toString('base64') })

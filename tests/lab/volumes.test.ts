@@ -3,7 +3,6 @@
  * CLI on that host; the prune removes only what the user confirmed from its preview.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Mount, PruneOutcome, VolumeSummary } from '../../protocol/schema'
 import { call, connectLabHost, startCore, type TestCore } from './support/core'
 import { docker, labHost, readLab } from './support/lab'
 
@@ -30,12 +29,12 @@ afterAll(async () => {
   await cleanUp()
 })
 
-const list = () => call<VolumeSummary[]>(t.core, 'volumes.list', { hostId })
+const list = () => call(t.core, 'volumes.list', { hostId })
 const cliVolumes = async () => (await docker(h2, 'volume', 'ls', '-q')).split('\n').filter(Boolean).sort()
 
 describe('volumes on a remote host', () => {
   it('creates a volume with driver options and labels, as docker volume inspect shows', async () => {
-    const made = await call<VolumeSummary>(t.core, 'volumes.create', {
+    const made = await call(t.core, 'volumes.create', {
       hostId,
       name: 'v-data',
       driverOptions: { type: 'tmpfs', device: 'tmpfs', o: 'size=8m' },
@@ -66,7 +65,7 @@ describe('volumes on a remote host', () => {
   })
 
   it('shows a container\'s mounts, volumes and bind mounts, with read-only ones marked', async () => {
-    const mounts = await call<Mount[]>(t.core, 'volumes.forContainer', { hostId, container: 'v-user' })
+    const mounts = await call(t.core, 'volumes.forContainer', { hostId, container: 'v-user' })
     const byDest = Object.fromEntries(mounts.map((m) => [m.destination, m]))
     expect(byDest['/data']).toMatchObject({ type: 'volume', name: 'v-used', readOnly: false })
     expect(byDest['/host-etc']).toMatchObject({ type: 'bind', name: '', source: '/etc', readOnly: true })
@@ -84,13 +83,13 @@ describe('volumes on a remote host', () => {
 
   it('previews exactly the unused volumes and prunes only the confirmed ones still unused', async () => {
     for (const v of ['v-spare1', 'v-spare2', 'v-keep', 'v-late']) await docker(h2, 'volume', 'create', v)
-    const preview = await call<VolumeSummary[]>(t.core, 'volumes.prunePreview', { hostId })
+    const preview = await call(t.core, 'volumes.prunePreview', { hostId })
     const dangling = (await docker(h2, 'volume', 'ls', '-q', '-f', 'dangling=true')).split('\n').filter(Boolean).sort()
     expect(preview.map((v) => v.name).sort()).toEqual(dangling)
     expect(preview.map((v) => v.name)).not.toContain('v-used')
     // between preview and confirm, a container starts using v-late
     await docker(h2, 'create', '--name', 'v-late-user', '-v', 'v-late:/x', lab.image, 'true')
-    const outcome = await call<PruneOutcome>(t.core, 'volumes.prune', { hostId, names: ['v-spare1', 'v-spare2', 'v-late', 'v-used'] })
+    const outcome = await call(t.core, 'volumes.prune', { hostId, names: ['v-spare1', 'v-spare2', 'v-late', 'v-used'] })
     expect(outcome.removed.sort()).toEqual(['v-spare1', 'v-spare2'])
     expect(outcome.skipped.map((s) => s.id).sort()).toEqual(['v-late', 'v-used'])
     const left = await cliVolumes()

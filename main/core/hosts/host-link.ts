@@ -12,7 +12,7 @@ import { startAgentless } from './agentless'
 import { startLocalAgent } from './local-agent'
 import { LoginPrompts } from '../ssh/login-prompts'
 import { parseProxyJump, type SavedHostLookup } from '../ssh/proxy-jump'
-import { passwordKey, type SshEnvironment, SshConnection, sshTargetOf } from '../ssh/connection'
+import { handshakeTimeoutMs, passwordKey, type SshEnvironment, SshConnection, sshTargetOf } from '../ssh/connection'
 
 /** A host as saved: its settings, its id, and whether it is this computer (never saved). */
 export type HostConfig = HostFields & { id: string; local?: boolean }
@@ -211,7 +211,11 @@ export class HostLink {
     const ssh = await SshConnection.connect(
       target,
       this.deps.ssh,
-      { ask: this.prompts.ask, ...(options.trustFingerprint ? { trustFingerprint: options.trustFingerprint } : {}) },
+      {
+        ask: this.prompts.ask,
+        readyTimeoutMs: handshakeTimeoutMs(this.deps.processEnv),
+        ...(options.trustFingerprint ? { trustFingerprint: options.trustFingerprint } : {}),
+      },
     )
     this.ssh = ssh
     const bundle = await loadAgentBundle(this.deps.agentDir)

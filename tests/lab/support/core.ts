@@ -3,10 +3,18 @@ import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BerthCore, type CoreOptions } from '../../../main/core/core'
-import type { HostView } from '../../../protocol/schema'
+import type { z } from 'zod'
+import type { AgentMethod, agentMethods, ApiMethod, ApiParams, ApiResult, HostView } from '../../../protocol/schema'
 import type { Lab, LabHost } from './lab'
 
 export const agentDir = join(import.meta.dirname, '../../../out/agent')
+
+/**
+ * The SSH handshake's limit for cores of tests that outlast it (a link cut, a slow answer to a
+ * login question): 20 s by default (main/core/ssh/connection.ts), a few seconds here.
+ */
+export const SHORT_HANDSHAKE_MS = 4_000
+export const shortHandshake = { BERTH_SSH_HANDSHAKE_TIMEOUT_MS: String(SHORT_HANDSHAKE_MS) }
 
 export interface TestCore {
   core: BerthCore
@@ -35,14 +43,23 @@ export async function startCore(env: NodeJS.ProcessEnv = {}, options: Partial<Co
   return { core, home, dataDir, events }
 }
 
-export async function call<T = unknown>(core: BerthCore, method: string, params: unknown): Promise<T> {
+/** An agent method's params without the hostId: what a test's helper for one host takes. */
+export type HostParams<M extends AgentMethod> = z.input<(typeof agentMethods)[M]['params']>
+
+/** Params for an agent method on one host, as the window sends them. */
+export function onHost<M extends AgentMethod>(hostId: string, params: HostParams<M>): ApiParams<M> {
+  return { ...params, hostId } as ApiParams<M>
+}
+
+/** Calls a method as the window does, typed from protocol/schema; a failure throws its error value. */
+export async function call<M extends ApiMethod>(core: BerthCore, method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
   const envelope = await core.invoke(method, params)
   if (!envelope.ok) throw Object.assign(new Error(`${envelope.error.code}: ${envelope.error.message}`), envelope.error)
-  return envelope.result as T
+  return envelope.result as ApiResult<M>
 }
 
 export async function addLabHost(core: BerthCore, lab: Lab, host: LabHost, extra: Record<string, unknown> = {}): Promise<HostView> {
-  return call<HostView>(core, 'hosts.add', {
+  return call(core, 'hosts.add', {
     name: host.name,
     address: host.address,
     port: host.port,
@@ -60,5 +77,5 @@ export async function connectLabHost(core: BerthCore, lab: Lab, host: LabHost): 
   if (first.error.code !== 'HOST_KEY_UNKNOWN' || first.error.detail?.fingerprint !== host.hostKeyFingerprint) {
     throw new Error(`unexpected: ${first.error.code} ${first.error.message}`)
   }
-  return call<HostView>(core, 'hosts.trustKey', { hostId: view.id, fingerprint: host.hostKeyFingerprint })
+  return call(core, 'hosts.trustKey', { hostId: view.id, fingerprint: host.hostKeyFingerprint })
 }

@@ -32,7 +32,7 @@ export class TestTerminal {
   }
 
   static async open(t: TestCore, hostId: string, spec: TerminalSpec): Promise<TestTerminal> {
-    const info = await call<TerminalInfo>(t.core, 'terminals.open', { hostId, spec })
+    const info = await call(t.core, 'terminals.open', { hostId, spec })
     return new TestTerminal(t, info)
   }
 
