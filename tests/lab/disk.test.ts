@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DiskUsage, PruneKind } from '../../protocol/schema'
-import { humanSize, reclaimableText } from '../../renderer/src/features/system/disk-format'
+import { reclaimableText } from '../../renderer/src/features/system/disk-format'
+import { humanSize } from '../../renderer/src/ui/units'
 import { call, connectLabHost, startCore, type TestCore } from './support/core'
 import { docker, labHost, readLab } from './support/lab'
 

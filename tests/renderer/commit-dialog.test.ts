@@ -1,5 +1,6 @@
 // @vitest-environment jsdom
 import { createTestingPinia } from '@pinia/testing'
+import { createPinia, setActivePinia } from 'pinia'
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { provideApi } from '../../renderer/src/api/use-api'
@@ -17,6 +18,8 @@ const web = container({ name: 'web' })
 beforeEach(() => {
   fake = createFakeApi()
   restore = provideApi(fake.api)
+  // the dialog commits through the containers store
+  setActivePinia(createPinia())
   fake.handle('containers.commit', ({ repository, tag }) => ({ imageId: `sha256:${'a1'.repeat(32)}`, reference: `${repository}:${tag ?? 'latest'}` }))
 })
 afterEach(() => {

@@ -1,40 +1,11 @@
 // @vitest-environment jsdom
 /** A dead container, and one the engine lists as being removed: only what the engine accepts. */
-import { createTestingPinia } from '@pinia/testing'
-import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { provideApi } from '../../renderer/src/api/use-api'
-import ContainerTable from '../../renderer/src/features/containers/ContainerTable.vue'
-import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
-import { container, createFakeApi, host, type FakeApi } from './fake-api'
+import { describe, expect, it } from 'vitest'
+import { containerTableSetup } from './container-table-setup'
+import { container } from './fake-api'
 import { disabled, openRowMenu } from './row-menu'
 
-
-let fake: FakeApi
-let restore: () => void
-
-beforeEach(() => {
-  fake = createFakeApi()
-  restore = provideApi(fake.api)
-  fake.handle('hosts.list', () => [host({ id: 'h1', name: 'alpha', state: 'connected' })])
-  fake.handle('containers.list', () => [container({ name: 'gone', state: 'dead', exitCode: 0 }), container({ name: 'stuck', state: 'removing' })])
-})
-
-afterEach(() => {
-  restore()
-  document.body.innerHTML = ''
-})
-// after the cleanup above in order, so it runs first (hooks run in reverse): a table left mounted
-// keeps its row menus in the page, under the same ids as the next test's
-enableAutoUnmount(afterEach)
-
-async function mountTable() {
-  const pinia = createTestingPinia({ stubActions: false, createSpy: vi.fn })
-  await useHostsStore(pinia).load()
-  const wrapper = mount(ContainerTable, { props: { hostId: 'h1' }, global: { plugins: [pinia] }, attachTo: document.body })
-  await flushPromises()
-  return wrapper
-}
+const { mountTable } = containerTableSetup([container({ name: 'gone', state: 'dead', exitCode: 0 }), container({ name: 'stuck', state: 'removing' })])
 
 type Wrapper = Awaited<ReturnType<typeof mountTable>>
 /** What the row and its menu let a user do: the enabled buttons and menu items, by name. */

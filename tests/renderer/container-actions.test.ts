@@ -1,48 +1,24 @@
 // @vitest-environment jsdom
-import { createTestingPinia } from '@pinia/testing'
-import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { ApiError } from '../../renderer/src/api/api-error'
-import { provideApi } from '../../renderer/src/api/use-api'
-import ContainerTable from '../../renderer/src/features/containers/ContainerTable.vue'
-import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
-import { container, createFakeApi, host, type FakeApi } from './fake-api'
+import { containerTableSetup } from './container-table-setup'
+import { container, type FakeApi } from './fake-api'
 import { choose, disabled, menuItem, openRowMenu } from './row-menu'
-
-
-let fake: FakeApi
-let restore: () => void
 
 const web = container({ name: 'web', state: 'running' })
 const db = container({ name: 'db', state: 'exited', exitCode: 0 })
 const cache = container({ name: 'cache', state: 'paused' })
+const { fake: currentFake, mountTable } = containerTableSetup([web, db, cache])
+let fake: FakeApi
 
 beforeEach(() => {
-  fake = createFakeApi()
-  restore = provideApi(fake.api)
-  fake.handle('hosts.list', () => [host({ id: 'h1', name: 'alpha', state: 'connected' })])
-  fake.handle('containers.list', () => [web, db, cache])
+  fake = currentFake()
   for (const m of ['containers.pause', 'containers.unpause', 'containers.kill', 'containers.restart', 'containers.remove'] as const) {
     fake.handle(m, ({ id }) => ({ id }))
   }
   fake.handle('containers.rename', ({ id, name }) => ({ id, name }))
 })
-
-afterEach(() => {
-  restore()
-  document.body.innerHTML = ''
-})
-// after the cleanup above in order, so it runs first (hooks run in reverse): a table left mounted
-// keeps its row menus in the page, under the same ids as the next test's
-enableAutoUnmount(afterEach)
-
-async function mountTable() {
-  const pinia = createTestingPinia({ stubActions: false, createSpy: vi.fn })
-  await useHostsStore(pinia).load()
-  const wrapper = mount(ContainerTable, { props: { hostId: 'h1' }, global: { plugins: [pinia] }, attachTo: document.body })
-  await flushPromises()
-  return wrapper
-}
 
 type Wrapper = Awaited<ReturnType<typeof mountTable>>
 const button = (w: Wrapper, label: string) => w.get<HTMLButtonElement>(`button[aria-label="${label}"]`)
@@ -72,6 +48,7 @@ describe('container actions in the table', () => {
       ['Attach to web', 'docker attach web', false],
       ['Rename web', 'docker rename web <new name>', false],
       ['Commit web', 'docker commit web', false],
+      ['Export the filesystem of web', 'docker export web -o FILE', false],
       ['Remove web', 'docker rm web', false],
     ])
   })

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { DiskUsage } from '../../protocol/schema'
 import { provideApi } from '../../renderer/src/api/use-api'
 import DiskPanel from '../../renderer/src/features/system/DiskPanel.vue'
-import { humanSize, reclaimableText } from '../../renderer/src/features/system/disk-format'
+import { reclaimableText } from '../../renderer/src/features/system/disk-format'
+import { humanSize } from '../../renderer/src/ui/units'
 import { createFakeApi, type FakeApi } from './fake-api'
 
 let fake: FakeApi
@@ -23,14 +24,14 @@ beforeEach(() => {
   fake = createFakeApi()
   restore = provideApi(fake.api)
   fake.handle('system.df', () => usage)
-  fake.handle('system.prunePreview', () => [{ id: 'c-1', label: 'old-job', detail: 'busybox · Exited (0)', sizeBytes: 250_000 }])
+  fake.handle('system.prunePreview', () => [{ id: 'c1d2e3f4a5b6', label: 'old-job', detail: 'busybox · Exited (0)', sizeBytes: 250_000 }])
   fake.handle('system.prune', (p) => ({ removed: p.ids, skipped: [], spaceReclaimedBytes: 250_000 }))
 })
 afterEach(() => restore())
 
 describe('disk sizes', () => {
   it('are written the way docker system df writes them', () => {
-    expect([0, 999, 1000, 1_982_000, 300_123, 1_500_000_000].map(humanSize)).toEqual(['0B', '999B', '1kB', '1.982MB', '300.1kB', '1.5GB'])
+    expect([0, 999, 1000, 1_982_000, 300_123, 1_500_000_000].map((bytes) => humanSize(bytes))).toEqual(['0B', '999B', '1kB', '1.982MB', '300.1kB', '1.5GB'])
     expect(reclaimableText(1_000_000, 1_982_000)).toBe('1MB (50%)')
     expect(reclaimableText(0, 0)).toBe('0B')
   })
@@ -50,7 +51,7 @@ describe('DiskPanel', () => {
     expect(fake.calls('system.prune')).toEqual([])
     await wrapper.findAll('button').find((b) => b.text().startsWith('Remove 1'))!.trigger('click')
     await flushPromises()
-    expect(fake.calls('system.prune')).toEqual([{ hostId: 'h1', kind: 'containers', ids: ['c-1'] }])
+    expect(fake.calls('system.prune')).toEqual([{ hostId: 'h1', kind: 'containers', ids: ['c1d2e3f4a5b6'] }])
     expect(fake.calls('system.df')).toHaveLength(2)
     wrapper.unmount()
   })

@@ -3,7 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { describe, expect, it, vi } from 'vitest'
 import type { PruneCandidate, PruneOutcome } from '../../protocol/schema'
 import DiskPruneDialog from '../../renderer/src/features/system/DiskPruneDialog.vue'
-import type { Outcome } from '../../renderer/src/features/volumes/volumes-store'
+import type { Outcome } from '../../renderer/src/api/outcome'
 import { deferred } from './fake-api'
 
 const items: PruneCandidate[] = [

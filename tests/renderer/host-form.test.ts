@@ -79,6 +79,7 @@ describe('HostForm', () => {
 
   it('sends the validated input to hosts.add and closes', async () => {
     const { wrapper, hosts } = mountForm(true)
+    vi.mocked(hosts.add).mockResolvedValue({ ok: true, value: host({ id: 'h1', name: 'web-1' }) })
     await fill(wrapper, 'Name', '  web-1 ')
     await fill(wrapper, 'Address', 'web-1.example.com')
     await fill(wrapper, 'Port', '2222')

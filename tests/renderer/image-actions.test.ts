@@ -130,7 +130,7 @@ describe('Prune dangling…', () => {
     await button(wrapper, 'Prune dangling…').trigger('click')
     await flushPromises()
     expect(fake.calls('images.pruneDangling')).toEqual([{ hostId: 'h1', preview: true }])
-    expect(wrapper.get('[data-prune-summary]').text()).toBe('These 2 images will be removed, freeing 2.02MB:')
+    expect(wrapper.get('[data-prune-summary]').text()).toBe('These 2 images will be removed, freeing 2.015MB:')
     expect(wrapper.findAll('[data-prune-image]').map((li) => li.text())).toEqual([`${victims[0]!.id} 15kB`, `${victims[1]!.id} 2MB`])
     await button(wrapper, 'Remove 2 images').trigger('click')
     await flushPromises()

@@ -6,7 +6,8 @@ import type { ImageDetails, ImageRow } from '../../protocol/schema'
 import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
 import ImagePanel from '../../renderer/src/features/images/ImagePanel.vue'
-import { createdAgo, groupImages, humanSize } from '../../renderer/src/features/images/images-store'
+import { createdAgo, groupImages } from '../../renderer/src/features/images/image-list'
+import { humanSize } from '../../renderer/src/ui/units'
 import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
 import { createFakeApi, host, type FakeApi } from './fake-api'
 
@@ -157,7 +158,7 @@ describe('ImagePanel', () => {
 
 describe('image list helpers', () => {
   it('prints sizes as docker does and says how long ago', () => {
-    expect([humanSize(999), humanSize(1_980_000), humanSize(77_812_345), humanSize(1_234_567_890)]).toEqual([
+    expect([humanSize(999, 3), humanSize(1_980_000, 3), humanSize(77_812_345, 3), humanSize(1_234_567_890, 3)]).toEqual([
       '999B', '1.98MB', '77.8MB', '1.23GB',
     ])
     expect(createdAgo(NOW_S - 2 * 86_400, NOW_S * 1000)).toBe('2 days ago')

@@ -7,7 +7,7 @@ import { ApiError } from '../../renderer/src/api/api-error'
 import { provideApi } from '../../renderer/src/api/use-api'
 import PullDialog from '../../renderer/src/features/images/PullDialog.vue'
 import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
-import { pullFraction } from '../../renderer/src/features/images/images-store'
+import { pullFraction } from '../../renderer/src/features/images/pull-progress'
 import { createFakeApi, deferred, host, type FakeApi } from './fake-api'
 
 let fake: FakeApi

@@ -9,7 +9,10 @@ import { localImage, platformNote } from '../../renderer/src/features/images/pla
 import { useHostsStore } from '../../renderer/src/features/hosts/hosts-store'
 import { createFakeApi, host } from './fake-api'
 
-const row = (repository: string, tag: string, architecture: string) => ({ id: `sha256:${'b'.repeat(64)}`, repository, tag, architecture, os: 'linux' }) as ImageRow
+const row = (repository: string, tag: string, architecture: string): ImageRow => ({
+  id: `sha256:${'b'.repeat(64)}`, shortId: 'b'.repeat(12), repository, tag, digest: null, repoDigests: [], size: 1_000_000, created: 1_700_000_000,
+  architecture, os: 'linux', dangling: false, containers: { count: 0, names: [] },
+})
 let restore = () => {}
 afterEach(() => {
   restore()

@@ -51,7 +51,7 @@ describe('stats in the container list', () => {
     expect(wrapper.findAll('thead th').map((th) => th.text())).toEqual(['Name / ID', 'Image', 'Command', 'State', 'Status', 'CPU %', 'Memory', 'Ports', 'Actions'])
     const webRow = wrapper.get('tr[data-container="web"]')
     expect(webRow.get('[data-stat="cpu"]').text()).toBe('12.35%')
-    expect(webRow.get('[data-stat="memory"]').text()).toBe('1.50 MiB / 2.00 GiB')
+    expect(webRow.get('[data-stat="memory"]').text()).toBe('1.573MB / 2.147GB')
     // a stopped container has empty cells, and every row still spans the header
     expect(wrapper.get('tr[data-container="db"] [data-stat="cpu"]').text()).toBe('')
     expect(webRow.findAll('th, td')).toHaveLength(9)
@@ -78,8 +78,8 @@ describe('stats in the container list', () => {
     await flushPromises()
     const totals = wrapper.get('.toolbar dl')
     expect(totals.get('[data-total="cpu"]').text()).toBe('200.50%')
-    expect(totals.get('[data-total="memory"]').text()).toBe('2.00 MiB')
-    expect(totals.get('[data-total="net"]').text()).toBe('2.00 KiB / 0 B')
+    expect(totals.get('[data-total="memory"]').text()).toBe('2.097MB')
+    expect(totals.get('[data-total="net"]').text()).toBe('2.048kB / 0B')
   })
 
   it('charts the selected container’s CPU and memory in its details', async () => {
@@ -91,8 +91,8 @@ describe('stats in the container list', () => {
     await flushPromises()
     const details = wrapper.get('section.details')
     expect(details.get('[data-stat="cpu"]').text()).toBe('30.00%')
-    expect(details.get('[data-stat="memory"]').text()).toBe('4.00 MiB / 2.00 GiB')
-    expect(details.get('[data-stat="net"]').text()).toBe('1.50 KiB / 0 B')
+    expect(details.get('[data-stat="memory"]').text()).toBe('4.194MB / 2.147GB')
+    expect(details.get('[data-stat="net"]').text()).toBe('1.536kB / 0B')
     expect(details.get('[data-stat="source"]').text()).toBe('cgroup files')
     const cpuLine = details.get('svg[aria-label^="CPU over the last"] polyline').attributes('points')!.split(' ')
     expect(cpuLine).toHaveLength(4)

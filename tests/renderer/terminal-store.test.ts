@@ -221,7 +221,7 @@ describe('state', () => {
     expect(store.panes[paneId]!.info!.state).toBe('reconnecting')
     fake.emit('terminal.state', { ...made, state: 'live', gapBytes: 1_258_291 })
     expect(store.panes[paneId]!.info!.state).toBe('live')
-    expect(screen.text()).toContain('[… 1.20 MiB of output not kept while the link was down …]')
+    expect(screen.text()).toContain('[… 1.258MB of output not kept while the link was down …]')
   })
 
   it('shows the exit code on the screen when the process ends, and a detach as detached', async () => {
@@ -289,7 +289,7 @@ describe('after a window reload', () => {
     replay.resolve({ data: '$ ls\r\n', gapBytes: 2048 })
     await restored
     fake.emit('terminal.output', { hostId: 'h1', terminalId: live.terminalId, data: 'a.txt\r\n', bytes: 7 })
-    expect(screen.text()).toBe('\r\n\x1b[2m[… 2.00 KiB of output not kept while the link was down …]\x1b[22m\r\n$ ls\r\na.txt\r\n')
+    expect(screen.text()).toBe('\r\n\x1b[2m[… 2.048kB of output not kept while the link was down …]\x1b[22m\r\n$ ls\r\na.txt\r\n')
     const endedScreen = sink()
     store.connectScreen(endedPane!, endedScreen)
     expect(endedScreen.text()).toContain('bye\r\n')

@@ -9,6 +9,11 @@ import VolumePanel from '../../renderer/src/features/volumes/VolumePanel.vue'
 import { base64ToBytes } from '../../renderer/src/features/volumes/volume-file-bytes'
 import { createFakeApi, deferred, type FakeApi } from './fake-api'
 
+// transfer ids as the agent makes them (UUIDs)
+const TRANSFER_1 = '00000000-0000-4000-8000-000000000001'
+const TRANSFER_2 = '00000000-0000-4000-8000-000000000002'
+const TRANSFER_3 = '00000000-0000-4000-8000-000000000003'
+
 let fake: FakeApi
 let restore: () => void
 
@@ -90,7 +95,7 @@ describe('VolumeBrowser', () => {
   it('uploads a picked file in pieces of at most 512 KiB into the open folder', async () => {
     const content = new Uint8Array(TRANSFER_CHUNK_BYTES + 10).map((_, i) => i % 251)
     const received: Uint8Array[] = []
-    fake.handle('volumeFiles.uploadStart', (p) => ({ transferId: 't-1', path: `${p.directory}/${p.name}` }))
+    fake.handle('volumeFiles.uploadStart', (p) => ({ transferId: TRANSFER_1, path: `${p.directory}/${p.name}` }))
     fake.handle('volumeFiles.uploadChunk', (p) => {
       received.push(base64ToBytes(p.data))
       return { receivedBytes: p.offset + received.at(-1)!.length }
@@ -135,7 +140,7 @@ describe('VolumeBrowser', () => {
 
   it('downloads a file from its pieces and saves it under its name', async () => {
     const pieces = ['hel', 'lo']
-    fake.handle('volumeFiles.downloadStart', () => ({ transferId: 't-2', fileName: 'notes.txt', kind: 'file', sizeBytes: 5 }))
+    fake.handle('volumeFiles.downloadStart', () => ({ transferId: TRANSFER_2, fileName: 'notes.txt', kind: 'file', sizeBytes: 5 }))
     fake.handle('volumeFiles.downloadChunk', () => {
       const data = pieces.shift()!
       return { data: btoa(data), bytesSent: 5 - pieces.join('').length, done: pieces.length === 0 }
@@ -159,7 +164,7 @@ describe('VolumeBrowser', () => {
   it('shows the progress of a download and stops it when cancelled', async () => {
     const second = deferred<{ data: string; bytesSent: number; done: boolean }>()
     let calls = 0
-    fake.handle('volumeFiles.downloadStart', () => ({ transferId: 't-3', fileName: 'logs.tar', kind: 'folder', sizeBytes: null }))
+    fake.handle('volumeFiles.downloadStart', () => ({ transferId: TRANSFER_3, fileName: 'logs.tar', kind: 'folder', sizeBytes: null }))
     fake.handle('volumeFiles.downloadChunk', () => (++calls === 1 ? { data: btoa('x'.repeat(2000)), bytesSent: 2000, done: false } : second.promise))
     fake.handle('volumeFiles.cancel', () => ({ cancelled: true }))
     const wrapper = await openBrowser()
@@ -170,7 +175,7 @@ describe('VolumeBrowser', () => {
     await wrapper.get('button[aria-label="Cancel logs.tar"]').trigger('click')
     second.resolve({ data: btoa('y'), bytesSent: 2001, done: false })
     await flushPromises()
-    expect(fake.calls('volumeFiles.cancel')).toEqual([{ hostId: 'h1', transferId: 't-3' }])
+    expect(fake.calls('volumeFiles.cancel')).toEqual([{ hostId: 'h1', transferId: TRANSFER_3 }])
     expect(row.attributes('data-state')).toBe('cancelled')
     expect(calls).toBe(2)
     expect(wrapper.find('[data-browser-error]').exists()).toBe(false)

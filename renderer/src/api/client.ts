@@ -44,7 +44,8 @@ export interface BerthClient extends BerthApi {
   onConnectionChange(listener: (connected: boolean) => void): () => void
 }
 
-function specOf(method: string): MethodSpec | undefined {
+/** The schemas of a method the renderer may call, or undefined for a name the protocol does not know. */
+export function specOf(method: string): MethodSpec | undefined {
   if (isAgentMethod(method)) return agentMethods[method]
   if (isLocalMethod(method)) return localMethods[method]
   return undefined

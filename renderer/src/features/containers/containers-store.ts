@@ -8,16 +8,13 @@
  */
 import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref, watch } from 'vue'
-import type { ContainerChange, ContainerSummary } from '../../../../protocol/schema'
-import { toErrorView, type ErrorView } from '../../api/api-error'
+import type { ApiResult, CommitParams, ContainerChange, ContainerSummary, RunSpec } from '../../../../protocol/schema'
+import type { ErrorView } from '../../api/api-error'
+import { done, failed, outcomeOf, type Outcome } from '../../api/outcome'
 import { useApi } from '../../api/use-api'
+import { useHostList } from '../../api/use-host-list'
 import { useHostsStore } from '../hosts/hosts-store'
-
-export interface ListStatus {
-  loading: boolean
-  loaded: boolean
-  error?: ErrorView
-}
+import type { RunMode } from './run-form'
 
 export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'rename' | 'remove'
 
@@ -32,13 +29,22 @@ export const useContainersStore = defineStore('containers', () => {
   const api = useApi()
   const hosts = useHostsStore()
 
-  const byHost = ref<Record<string, Record<string, ContainerSummary>>>({})
-  const lists = ref<Record<string, ListStatus>>({})
   const rows = ref<Record<string, Record<string, RowStatus>>>({})
-
-  // bookkeeping only, never rendered: kept out of reactive state
-  const generation = new Map<string, number>()
+  /** Changes seen while a host's list was in flight, replayed on its answer: bookkeeping, never rendered. */
   const buffered = new Map<string, ContainerChange[]>()
+
+  const list = useHostList(api, {
+    load: async (hostId): Promise<Record<string, ContainerSummary>> => {
+      if (!buffered.has(hostId)) buffered.set(hostId, [])
+      const answer = await api.invoke('containers.list', { hostId })
+      return Object.fromEntries(answer.map((c) => [c.id, c]))
+    },
+    settled: (hostId, ok) => {
+      if (ok) for (const change of buffered.get(hostId) ?? []) apply(hostId, change)
+      buffered.delete(hostId)
+    },
+  })
+  const { byHost, lists, fetch } = list
 
   /** A host's containers sorted by name (a computed function: pinia would stub a plain one in tests). */
   const containersOf = computed(() => (hostId: string): ContainerSummary[] =>
@@ -61,52 +67,26 @@ export const useContainersStore = defineStore('containers', () => {
     if (lists.value[hostId]?.loaded) apply(hostId, change)
   }
 
-  async function fetch(hostId: string): Promise<void> {
-    const mine = (generation.get(hostId) ?? 0) + 1
-    generation.set(hostId, mine)
-    if (!buffered.has(hostId)) buffered.set(hostId, [])
-    const status = (lists.value[hostId] ??= { loading: true, loaded: false })
-    status.loading = true
-    try {
-      const list = await api.invoke('containers.list', { hostId })
-      if (generation.get(hostId) !== mine) return
-      byHost.value[hostId] = Object.fromEntries(list.map((c) => [c.id, c]))
-      for (const change of buffered.get(hostId) ?? []) apply(hostId, change)
-      lists.value[hostId] = { loading: false, loaded: true }
-    } catch (err) {
-      if (generation.get(hostId) !== mine) return
-      const loaded = lists.value[hostId]?.loaded ?? false
-      lists.value[hostId] = { loading: false, loaded, error: toErrorView(err) }
-    } finally {
-      if (generation.get(hostId) === mine) buffered.delete(hostId)
-    }
-  }
-
   function forget(hostId: string): void {
     // a list still in flight for this host must not bring its rows back
-    generation.set(hostId, (generation.get(hostId) ?? 0) + 1)
+    list.forget(hostId)
     buffered.delete(hostId)
-    delete byHost.value[hostId]
-    delete lists.value[hostId]
     delete rows.value[hostId]
   }
 
   /**
    * Runs one action on one container, at most one at a time per row. The state change itself
-   * arrives as an event; the answer only says whether the engine agreed. Resolves to whether it did.
+   * arrives as an event; the answer only says whether the engine agreed, and a refusal stays on
+   * the row until dismissed.
    */
-  async function act(hostId: string, id: string, action: ContainerAction, call: () => Promise<unknown>): Promise<boolean> {
+  async function act(hostId: string, id: string, action: ContainerAction, call: () => Promise<unknown>): Promise<Outcome> {
     const hostRows = (rows.value[hostId] ??= {})
-    if (hostRows[id]?.pending) return false
+    const busy = hostRows[id]?.pending
+    if (busy) return failed('CONFLICT', `the container is busy: ${busy} is under way`)
     hostRows[id] = { pending: action }
-    try {
-      await call()
-      if (rows.value[hostId]?.[id]) rows.value[hostId][id] = {}
-      return true
-    } catch (err) {
-      if (rows.value[hostId]?.[id]) rows.value[hostId][id] = { error: toErrorView(err) }
-      return false
-    }
+    const outcome = await outcomeOf(call)
+    if (rows.value[hostId]?.[id]) rows.value[hostId][id] = outcome.ok ? {} : { error: outcome.error }
+    return outcome.ok ? done : outcome
   }
 
   const start = (hostId: string, id: string) => act(hostId, id, 'start', () => api.invoke('containers.start', { hostId, id }))
@@ -121,6 +101,16 @@ export const useContainersStore = defineStore('containers', () => {
     act(hostId, id, 'rename', () => api.invoke('containers.rename', { hostId, id, name }))
   const remove = (hostId: string, id: string, options: { force: boolean; removeVolumes: boolean }) =>
     act(hostId, id, 'remove', () => api.invoke('containers.remove', { hostId, id, ...options }))
+
+  /** docker run -d, or docker create: the new container reaches the list as an event. */
+  function run(hostId: string, mode: RunMode, spec: RunSpec): Promise<Outcome<ApiResult<'containers.run'>>> {
+    return outcomeOf(() => api.invoke(mode === 'run' ? 'containers.run' : 'containers.create', { hostId, ...spec }))
+  }
+
+  /** docker commit: an image of the container's filesystem as it is now. */
+  function commit(hostId: string, params: CommitParams): Promise<Outcome<ApiResult<'containers.commit'>>> {
+    return outcomeOf(() => api.invoke('containers.commit', { hostId, ...params }))
+  }
 
   function dismissError(hostId: string, id: string): void {
     if (rows.value[hostId]?.[id]?.error) rows.value[hostId][id] = {}
@@ -157,6 +147,6 @@ export const useContainersStore = defineStore('containers', () => {
 
   return {
     byHost, lists, rows, containersOf, fetch, refreshAll,
-    start, stop, restart, pause, unpause, kill, rename, remove, dismissError,
+    start, stop, restart, pause, unpause, kill, rename, remove, dismissError, run, commit,
   }
 })

@@ -5,8 +5,9 @@
  */
 import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref } from 'vue'
-import type { HostInput, HostView } from '../../../../protocol/schema'
+import type { HostInput, HostView, SshConfigEntry } from '../../../../protocol/schema'
 import { toErrorView, type ErrorView } from '../../api/api-error'
+import { done, outcomeOf, type Outcome } from '../../api/outcome'
 import { useApi } from '../../api/use-api'
 
 export type HostAction = 'connect' | 'disconnect' | 'trustKey' | 'unlockKey'
@@ -32,6 +33,8 @@ export const useHostsStore = defineStore('hosts', () => {
   const engines = ref<Record<string, EngineStatus | undefined>>({})
   /** The fingerprint the user declined, so the prompt stays closed until they connect again. */
   const declinedKeys = ref<Record<string, string | undefined>>({})
+  /** Whether this shell can keep a secret encrypted by the OS keychain (the desktop app can). */
+  const canSaveSecrets = ref(false)
 
   const list = computed(() => order.value.flatMap((id) => byId.value[id] ?? []))
   const selected = computed(() => (selectedId.value === null ? null : (byId.value[selectedId.value] ?? null)))
@@ -77,19 +80,20 @@ export const useHostsStore = defineStore('hosts', () => {
     }
   }
 
-  /** Adds the host, selects it and starts connecting; errors from adding reach the caller (the form). */
-  async function add(input: HostInput): Promise<HostView> {
-    const view = await api.invoke('hosts.add', input)
-    upsert(view)
-    select(view.id)
-    void connect(view.id)
-    return view
+  /** Adds the host, selects it and starts connecting; a refusal to add goes to the caller (the form). */
+  async function add(input: HostInput): Promise<Outcome<HostView>> {
+    const added = await outcomeOf(() => api.invoke('hosts.add', input))
+    if (!added.ok) return added
+    upsert(added.value)
+    select(added.value.id)
+    void connect(added.value.id)
+    return added
   }
 
-  async function update(hostId: string, input: HostInput): Promise<HostView> {
-    const view = await api.invoke('hosts.update', { hostId, host: input })
-    upsert(view)
-    return view
+  async function update(hostId: string, input: HostInput): Promise<Outcome<HostView>> {
+    const updated = await outcomeOf(() => api.invoke('hosts.update', { hostId, host: input }))
+    if (updated.ok) upsert(updated.value)
+    return updated
   }
 
   function forget(hostId: string): void {
@@ -98,64 +102,89 @@ export const useHostsStore = defineStore('hosts', () => {
     if (selectedId.value === hostId) selectDefault()
   }
 
-  async function remove(hostId: string): Promise<void> {
-    await api.invoke('hosts.remove', { hostId })
+  async function remove(hostId: string): Promise<Outcome> {
+    const removed = await outcomeOf(() => api.invoke('hosts.remove', { hostId }))
+    if (!removed.ok) return removed
     forget(hostId)
+    return done
   }
 
-  /** Moves a host up (-1) or down (+1) in the sidebar; the core keeps the order. */
-  async function move(hostId: string, step: -1 | 1): Promise<void> {
-    const ids = [...order.value]
+  /** Moves a host up (-1) or down (+1) in the sidebar at once; the core keeps the order. */
+  async function move(hostId: string, step: -1 | 1): Promise<Outcome> {
+    const before = order.value
+    const ids = [...before]
     const at = ids.indexOf(hostId)
     const to = at + step
-    if (at < 0 || to < 0 || to >= ids.length) return
+    if (at < 0 || to < 0 || to >= ids.length) return done
     ;[ids[at], ids[to]] = [ids[to]!, ids[at]!]
     order.value = ids
-    const views = await api.invoke('hosts.reorder', { hostIds: ids })
-    order.value = views.map((v) => v.id)
+    const saved = await outcomeOf(() => api.invoke('hosts.reorder', { hostIds: ids }))
+    // refused: the sidebar goes back to the order the core still has
+    order.value = saved.ok ? saved.value.map((v) => v.id) : before
+    return saved.ok ? done : saved
+  }
+
+  /** The hosts ~/.ssh/config names, as ssh resolves them, each saying whether it was added already. */
+  function sshConfig(): Promise<Outcome<SshConfigEntry[]>> {
+    return outcomeOf(() => api.invoke('hosts.sshConfig', {}))
+  }
+
+  /** Asks the core what this shell can do; until it answers, nothing is offered that it may not. */
+  async function askCapabilities(): Promise<Outcome> {
+    const asked = await outcomeOf(() => api.invoke('app.capabilities', {}))
+    if (!asked.ok) return asked
+    canSaveSecrets.value = asked.value.saveSecrets
+    return done
   }
 
   /** Adds the chosen ~/.ssh/config hosts without connecting: each may ask for its key. */
-  async function importSshConfig(names: string[]): Promise<HostView[]> {
-    const views = await api.invoke('hosts.importSshConfig', { names })
-    for (const view of views) upsert(view)
-    if (views[0]) select(views[0].id)
-    return views
+  async function importSshConfig(names: string[]): Promise<Outcome<HostView[]>> {
+    const imported = await outcomeOf(() => api.invoke('hosts.importSshConfig', { names }))
+    if (!imported.ok) return imported
+    for (const view of imported.value) upsert(view)
+    if (imported.value[0]) select(imported.value[0].id)
+    return imported
   }
 
-  async function run(hostId: string, action: HostAction, call: () => Promise<HostView>): Promise<boolean> {
+  /** A host action, pending while it runs (the host's buttons wait for it). */
+  async function run(hostId: string, action: HostAction, call: () => Promise<HostView>): Promise<Outcome> {
     pending.value[hostId] = action
-    actionErrors.value[hostId] = undefined
-    try {
-      upsert(await call())
-      return true
-    } catch (err) {
-      actionErrors.value[hostId] = toErrorView(err)
-      return false
-    } finally {
-      pending.value[hostId] = undefined
-    }
+    const outcome = await mirror(hostId, call)
+    pending.value[hostId] = undefined
+    return outcome
   }
 
-  function connect(hostId: string): Promise<boolean> {
+  /** Runs a call that answers with the host's new view and keeps it; a refusal is kept for the host's page (actionErrors). */
+  async function mirror(hostId: string, call: () => Promise<HostView>): Promise<Outcome> {
+    actionErrors.value[hostId] = undefined
+    const outcome = await outcomeOf(call)
+    if (!outcome.ok) {
+      actionErrors.value[hostId] = outcome.error
+      return outcome
+    }
+    upsert(outcome.value)
+    return done
+  }
+
+  function connect(hostId: string): Promise<Outcome> {
     declinedKeys.value[hostId] = undefined
     return run(hostId, 'connect', () => api.invoke('hosts.connect', { hostId }))
   }
 
-  function disconnect(hostId: string): Promise<boolean> {
+  function disconnect(hostId: string): Promise<Outcome> {
     return run(hostId, 'disconnect', () => api.invoke('hosts.disconnect', { hostId }))
   }
 
-  function trustKey(hostId: string, fingerprint: string): Promise<boolean> {
+  function trustKey(hostId: string, fingerprint: string): Promise<Outcome> {
     return run(hostId, 'trustKey', () => api.invoke('hosts.trustKey', { hostId, fingerprint }))
   }
 
   /** The passphrase goes to the core once, which keeps it in memory only. */
-  function unlockKey(hostId: string, keyFile: string, passphrase: string, save = false): Promise<boolean> {
+  function unlockKey(hostId: string, keyFile: string, passphrase: string, save = false): Promise<Outcome> {
     return run(hostId, 'unlockKey', () => api.invoke('hosts.unlockKey', { hostId, keyFile, passphrase, ...(save ? { save } : {}) }))
   }
 
-  function givePassword(hostId: string, password: string): Promise<boolean> {
+  function givePassword(hostId: string, password: string): Promise<Outcome> {
     return run(hostId, 'unlockKey', () => api.invoke('hosts.givePassword', { hostId, password }))
   }
 
@@ -163,19 +192,12 @@ export const useHostsStore = defineStore('hosts', () => {
    * Answers what the server asks mid-login. Not a run(): the connect that is waiting on the
    * answer is still the host's pending action, and says how the login ended.
    */
-  async function answerPrompt(hostId: string, answers: string[]): Promise<boolean> {
-    actionErrors.value[hostId] = undefined
-    try {
-      upsert(await api.invoke('hosts.answerPrompt', { hostId, answers }))
-      return true
-    } catch (err) {
-      actionErrors.value[hostId] = toErrorView(err)
-      return false
-    }
+  function answerPrompt(hostId: string, answers: string[]): Promise<Outcome> {
+    return mirror(hostId, () => api.invoke('hosts.answerPrompt', { hostId, answers }))
   }
 
   /** The user refused the key: close the prompt now and tell the core to drop the attempt. */
-  function declineKey(hostId: string): Promise<boolean> {
+  function declineKey(hostId: string): Promise<Outcome> {
     declinedKeys.value[hostId] = byId.value[hostId]?.pendingHostKey?.fingerprint
     return disconnect(hostId)
   }
@@ -226,6 +248,7 @@ export const useHostsStore = defineStore('hosts', () => {
     actionErrors,
     engines,
     declinedKeys,
+    canSaveSecrets,
     list,
     selected,
     load,
@@ -234,7 +257,9 @@ export const useHostsStore = defineStore('hosts', () => {
     update,
     remove,
     move,
+    sshConfig,
     importSshConfig,
+    askCapabilities,
     connect,
     disconnect,
     trustKey,

@@ -1,24 +1,19 @@
 /**
- * Images per host, and the pulls in flight.
+ * Images per host, the pulls in flight, and the changes made to images: remove, tag, untag and
+ * prune dangling.
  *
  * A host's list is fetched when its Images panel opens, on Refresh, after every change made
- * from here (pull, remove, prune), and when the engine's image events (relayed by the agent as
- * engine.objectChanged) say someone else changed it (refetchOnChange).
- * Pull progress comes as image.pullProgress events, keyed by a pull id the renderer chooses
- * so it can follow and cancel the pull before the engine has answered.
+ * from here, and when the engine's image events (relayed by the agent as engine.objectChanged)
+ * say someone else changed it. Pull progress comes as image.pullProgress events, keyed by a pull
+ * id the renderer chooses so it can follow and cancel the pull before the engine has answered.
  */
 import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref } from 'vue'
 import type { ImageDetails, ImageRow, PullLayer } from '../../../../protocol/schema'
 import { toErrorView, type ErrorView } from '../../api/api-error'
+import { done, outcomeOf, type Outcome } from '../../api/outcome'
 import { useApi } from '../../api/use-api'
-import { refetchOnChange } from '../../api/refetch-on-change'
-
-export interface ImageListStatus {
-  loading: boolean
-  loaded: boolean
-  error?: ErrorView
-}
+import { useHostList } from '../../api/use-host-list'
 
 export interface PullState {
   pullId: string
@@ -32,6 +27,14 @@ export interface PullState {
   result?: { id: string; digest: string | null; reference: string }
 }
 
+export interface PrunePreview {
+  loading: boolean
+  images?: Array<{ id: string; size: number }>
+  /** Bytes. */
+  spaceReclaimed?: number
+  error?: ErrorView
+}
+
 export interface DetailsState {
   loading: boolean
   details?: ImageDetails
@@ -40,65 +43,19 @@ export interface DetailsState {
 
 let pullSerial = 0
 
-const finished = new Set(['Pull complete', 'Already exists'])
-const downloaded = new Set(['Download complete', 'Verifying Checksum'])
-
-/** 0..1 for one layer: downloading is the first half, extracting the second. */
-export function layerFraction(layer: PullLayer): number {
-  if (finished.has(layer.status)) return 1
-  if (downloaded.has(layer.status)) return 0.5
-  const part = layer.total ? Math.min(1, (layer.current ?? 0) / layer.total) : 0
-  if (layer.status === 'Downloading') return part / 2
-  if (layer.status === 'Extracting') return 0.5 + part / 2
-  return 0
-}
-
-export function pullFraction(state: Pick<PullState, 'layers' | 'done' | 'error'>): number {
-  if (state.done && !state.error) return 1
-  if (state.layers.length === 0) return 0
-  return state.layers.reduce((sum, l) => sum + layerFraction(l), 0) / state.layers.length
-}
-
-const units = ['B', 'kB', 'MB', 'GB', 'TB']
-
-/** Sizes as `docker images` prints them: decimal units, three significant digits. */
-export function humanSize(bytes: number): string {
-  let value = bytes
-  let unit = 0
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000
-    unit += 1
-  }
-  return `${unit === 0 ? value : Number(value.toPrecision(3))}${units[unit]}`
-}
-
 export const useImagesStore = defineStore('images', () => {
   const api = useApi()
 
-  const byHost = ref<Record<string, ImageRow[]>>({})
-  const lists = ref<Record<string, ImageListStatus>>({})
+  const { byHost, lists, fetch } = useHostList(api, {
+    load: (hostId) => api.invoke('images.list', { hostId }),
+    refetchOn: { objects: ['image'] },
+  })
   const pulls = ref<Record<string, PullState>>({})
   /** Inspect answers by host, then image ID: an ID names immutable content. */
   const details = ref<Record<string, Record<string, DetailsState>>>({})
-  const generation = new Map<string, number>()
+  const prunePreviews = ref<Record<string, PrunePreview>>({})
 
   const imagesOf = computed(() => (hostId: string): ImageRow[] => byHost.value[hostId] ?? [])
-
-  async function fetch(hostId: string): Promise<void> {
-    const mine = (generation.get(hostId) ?? 0) + 1
-    generation.set(hostId, mine)
-    const status = (lists.value[hostId] ??= { loading: true, loaded: false })
-    status.loading = true
-    try {
-      const rows = await api.invoke('images.list', { hostId })
-      if (generation.get(hostId) !== mine) return
-      byHost.value[hostId] = rows
-      lists.value[hostId] = { loading: false, loaded: true }
-    } catch (err) {
-      if (generation.get(hostId) !== mine) return
-      lists.value[hostId] = { loading: false, loaded: lists.value[hostId]?.loaded ?? false, error: toErrorView(err) }
-    }
-  }
 
   async function inspect(hostId: string, id: string): Promise<void> {
     // through the reactive map each time: `??=` would hand back the raw object
@@ -136,21 +93,60 @@ export const useImagesStore = defineStore('images', () => {
     }
   }
 
-  async function cancelPull(pullId: string): Promise<void> {
+  async function cancelPull(pullId: string): Promise<Outcome> {
     const state = pulls.value[pullId]
-    if (!state || state.done) return
-    await api.invoke('images.pullCancel', { hostId: state.hostId, pullId })
+    if (!state || state.done) return done
+    const cancelled = await outcomeOf(() => api.invoke('images.pullCancel', { hostId: state.hostId, pullId }))
+    return cancelled.ok ? done : cancelled
   }
 
   function forgetPull(pullId: string): void {
     delete pulls.value[pullId]
   }
 
-  /** Removes an image (refused by the agent while containers use it); rethrows for the caller to show. */
-  async function remove(hostId: string, id: string): Promise<void> {
-    await api.invoke('images.remove', { hostId, image: id })
-    if (details.value[hostId]) delete details.value[hostId][id]
+  /** A change to a host's images; the list is fetched again once the engine made it. */
+  async function change(hostId: string, call: () => Promise<unknown>): Promise<Outcome> {
+    const changed = await outcomeOf(call)
+    if (!changed.ok) return changed
     await fetch(hostId)
+    return done
+  }
+
+  /** Removes an image (refused by the agent while containers use it). */
+  function remove(hostId: string, id: string): Promise<Outcome> {
+    return change(hostId, async () => {
+      await api.invoke('images.remove', { hostId, image: id })
+      if (details.value[hostId]) delete details.value[hostId][id]
+    })
+  }
+
+  /** Adds repository:tag to an image. */
+  function tag(hostId: string, image: string, target: string): Promise<Outcome> {
+    return change(hostId, () => api.invoke('images.tag', { hostId, image, target }))
+  }
+
+  /** Removes one repository:tag (the image stays while another tag or a container holds it). */
+  function untag(hostId: string, reference: string): Promise<Outcome> {
+    return change(hostId, () => api.invoke('images.untag', { hostId, reference }))
+  }
+
+  async function previewPrune(hostId: string): Promise<void> {
+    prunePreviews.value[hostId] = { loading: true }
+    try {
+      const answer = await api.invoke('images.pruneDangling', { hostId, preview: true })
+      prunePreviews.value[hostId] = { loading: false, ...answer }
+    } catch (err) {
+      prunePreviews.value[hostId] = { loading: false, error: toErrorView(err) }
+    }
+  }
+
+  /** Prunes dangling images; its value is the bytes reclaimed. */
+  async function prune(hostId: string): Promise<Outcome<number>> {
+    const pruned = await outcomeOf(() => api.invoke('images.pruneDangling', { hostId, preview: false }))
+    if (!pruned.ok) return pruned
+    delete prunePreviews.value[hostId]
+    await fetch(hostId)
+    return { ok: true, value: pruned.value.spaceReclaimed }
   }
 
   const offProgress = api.on('image.pullProgress', ({ pullId, layers, status }) => {
@@ -162,60 +158,8 @@ export const useImagesStore = defineStore('images', () => {
   })
   onScopeDispose(offProgress)
 
-  refetchOnChange(api, 'image', lists, fetch)
-
-  return { byHost, lists, pulls, details, imagesOf, fetch, inspect, pull, cancelPull, forgetPull, remove }
+  return {
+    byHost, lists, pulls, details, prunePreviews, imagesOf,
+    fetch, inspect, pull, cancelPull, forgetPull, remove, tag, untag, previewPrune, prune,
+  }
 })
-
-export type ImageSort = 'repository' | 'created' | 'size'
-
-export type ImageListItem =
-  | { kind: 'group'; key: string; repository: string; count: number }
-  | { kind: 'image'; key: string; row: ImageRow }
-
-const byText = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
-
-const compare: Record<ImageSort, (a: ImageRow, b: ImageRow) => number> = {
-  repository: (a, b) => byText.compare(a.repository, b.repository) || byText.compare(a.tag, b.tag),
-  created: (a, b) => b.created - a.created || compare.repository(a, b),
-  size: (a, b) => b.size - a.size || compare.repository(a, b),
-}
-
-/**
- * The rows a search leaves, sorted, under one heading per repository (in the order the sort
- * first meets each repository). Untagged images come last, under <none>.
- */
-export function groupImages(rows: ImageRow[], query: string, sort: ImageSort): ImageListItem[] {
-  const q = query.trim().toLowerCase()
-  const hits = q
-    ? rows.filter((r) =>
-        [`${r.repository}:${r.tag}`, r.id, r.digest ?? '', `${r.os}/${r.architecture}`].some((f) => f.toLowerCase().includes(q)),
-      )
-    : rows
-  const groups = new Map<string, ImageRow[]>()
-  for (const row of [...hits].sort(compare[sort])) {
-    const group = groups.get(row.repository) ?? []
-    group.push(row)
-    groups.set(row.repository, group)
-  }
-  const none = groups.get('<none>')
-  groups.delete('<none>')
-  if (none) groups.set('<none>', none)
-  const items: ImageListItem[] = []
-  for (const [repository, group] of groups) {
-    items.push({ kind: 'group', key: `g:${repository}`, repository, count: group.length })
-    for (const row of group) items.push({ kind: 'image', key: `i:${row.repository}:${row.tag}:${row.id}`, row })
-  }
-  return items
-}
-
-/** "3 days ago", as `docker images` says it. */
-export function createdAgo(unixSeconds: number, nowMs = Date.now()): string {
-  const seconds = Math.max(0, Math.round(nowMs / 1000 - unixSeconds))
-  const steps: Array<[number, string]> = [[31_536_000, 'year'], [2_592_000, 'month'], [604_800, 'week'], [86_400, 'day'], [3_600, 'hour'], [60, 'minute']]
-  for (const [size, name] of steps) {
-    const n = Math.floor(seconds / size)
-    if (n >= 1) return `${n} ${name}${n === 1 ? '' : 's'} ago`
-  }
-  return 'just now'
-}

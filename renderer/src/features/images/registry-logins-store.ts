@@ -4,7 +4,8 @@
  */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { AppEventPayload, RegistryLogin } from '../../../../protocol/schema'
+import type { ApiResult, AppEventPayload, RegistryLogin } from '../../../../protocol/schema'
+import { done, outcomeOf, type Outcome } from '../../api/outcome'
 import { useApi } from '../../api/use-api'
 
 export interface LayerProgress {
@@ -27,19 +28,24 @@ export const useRegistryLoginsStore = defineStore('registry-logins', () => {
     push[p.layer ?? ''] = { status: p.status, ...(p.current !== undefined ? { current: p.current } : {}), ...(p.total !== undefined ? { total: p.total } : {}) }
   })
 
-  async function refresh(): Promise<void> {
-    logins.value = await api.invoke('registries.list', {})
+  async function refresh(): Promise<Outcome> {
+    const listed = await outcomeOf(() => api.invoke('registries.list', {}))
+    if (!listed.ok) return listed
+    logins.value = listed.value
+    return done
   }
 
-  async function login(hostId: string, domain: string, username: string, password: string, save: boolean) {
-    const result = await api.invoke('registries.login', { hostId, domain, username, password, ...(save ? { save } : {}) })
+  /** Tests the login from the host first; kept (or saved) only when the registry accepts it. */
+  async function login(hostId: string, domain: string, username: string, password: string, save: boolean): Promise<Outcome<ApiResult<'registries.login'>>> {
+    const result = await outcomeOf(() => api.invoke('registries.login', { hostId, domain, username, password, ...(save ? { save } : {}) }))
     await refresh()
     return result
   }
 
-  async function logout(domain: string): Promise<void> {
-    await api.invoke('registries.logout', { domain })
+  async function logout(domain: string): Promise<Outcome> {
+    const result = await outcomeOf(() => api.invoke('registries.logout', { domain }))
     await refresh()
+    return result.ok ? done : result
   }
 
   function newPushId(): string {
@@ -48,8 +54,8 @@ export const useRegistryLoginsStore = defineStore('registry-logins', () => {
     return id
   }
 
-  function push(pushId: string, hostId: string, reference: string) {
-    return api.invoke('images.push', { hostId, pushId, reference })
+  function push(pushId: string, hostId: string, reference: string): Promise<Outcome<ApiResult<'images.push'>>> {
+    return outcomeOf(() => api.invoke('images.push', { hostId, pushId, reference }))
   }
 
   return { logins, pushes, refresh, login, logout, newPushId, push }

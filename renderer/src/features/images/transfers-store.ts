@@ -1,13 +1,23 @@
 /**
- * Transferring images (save, load, import, copy between hosts) and their progress. Each transfer gets
+ * Transferring images (save, load, import, copy between hosts, build) and containers' filesystems
+ * (export), with their progress. Each transfer gets
  * its own id, which the core's transfer.progress events carry; the host's image list is
  * refreshed after a transfer that changed it.
  */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { AppEventPayload } from '../../../../protocol/schema'
+import type { ApiResult, AppEventPayload } from '../../../../protocol/schema'
+import { outcomeOf, type Outcome } from '../../api/outcome'
 import { useApi } from '../../api/use-api'
 import { useImagesStore } from './images-store'
+
+export interface BuildSpec {
+  context: string
+  dockerfile?: string
+  tags: string[]
+  buildArgs: string[]
+  target?: string
+}
 
 export interface TransferProgress {
   bytes: number
@@ -33,9 +43,18 @@ export const useTransfersStore = defineStore('transfers', () => {
     if (p.buildId in buildOutput.value) buildOutput.value[p.buildId] = (buildOutput.value[p.buildId] + p.text).slice(-MAX_BUILD_OUTPUT_CHARS)
   })
 
-  async function build(buildId: string, hostId: string, spec: { context: string; dockerfile?: string; tags: string[]; buildArgs: string[]; target?: string }) {
+  /** Runs one transfer, its progress under its id while it lasts; the host whose images it changed is fetched again. */
+  async function track<T>(transferId: string, changedHostId: string | null, run: () => Promise<T>): Promise<Outcome<T>> {
+    progress.value[transferId] = { bytes: 0 }
+    const outcome = await outcomeOf(run)
+    delete progress.value[transferId]
+    if (outcome.ok && changedHostId !== null) await images.fetch(changedHostId)
+    return outcome
+  }
+
+  function build(buildId: string, hostId: string, spec: BuildSpec): Promise<Outcome<ApiResult<'images.build'>>> {
     buildOutput.value[buildId] = ''
-    const result = await track(buildId, () =>
+    return track(buildId, hostId, () =>
       api.invoke('images.build', {
         hostId,
         buildId,
@@ -46,49 +65,36 @@ export const useTransfersStore = defineStore('transfers', () => {
         ...(spec.target ? { target: spec.target } : {}),
       }),
     )
-    await images.fetch(hostId)
-    return result
-  }
-
-  /** Runs one transfer, its progress under the returned id while it lasts. */
-  async function track<T>(transferId: string, run: () => Promise<T>): Promise<T> {
-    progress.value[transferId] = { bytes: 0 }
-    try {
-      return await run()
-    } finally {
-      delete progress.value[transferId]
-    }
   }
 
   function start(): string {
     return newTransferId()
   }
 
-  function saveToFile(transferId: string, hostId: string, image: string, path: string) {
-    return track(transferId, () => api.invoke('images.saveToFile', { hostId, transferId, images: [image], path }))
+  function saveToFile(transferId: string, hostId: string, image: string, path: string): Promise<Outcome<ApiResult<'images.saveToFile'>>> {
+    return track(transferId, null, () => api.invoke('images.saveToFile', { hostId, transferId, images: [image], path }))
   }
 
-  async function loadFromFile(transferId: string, hostId: string, path: string) {
-    const result = await track(transferId, () => api.invoke('images.loadFromFile', { hostId, transferId, path }))
-    await images.fetch(hostId)
-    return result
+  /** docker export: a container's filesystem into a tar file here; no image changes. */
+  function exportContainer(transferId: string, hostId: string, container: string, path: string): Promise<Outcome<ApiResult<'containers.exportToFile'>>> {
+    return track(transferId, null, () => api.invoke('containers.exportToFile', { hostId, transferId, container, path }))
   }
 
-  async function importFromFile(transferId: string, hostId: string, path: string, reference: string, changes: string[]) {
-    const result = await track(transferId, () =>
+  function loadFromFile(transferId: string, hostId: string, path: string): Promise<Outcome<ApiResult<'images.loadFromFile'>>> {
+    return track(transferId, hostId, () => api.invoke('images.loadFromFile', { hostId, transferId, path }))
+  }
+
+  function importFromFile(transferId: string, hostId: string, path: string, reference: string, changes: string[]): Promise<Outcome<ApiResult<'images.importFromFile'>>> {
+    return track(transferId, hostId, () =>
       api.invoke('images.importFromFile', { hostId, transferId, path, ...(reference ? { reference } : {}), ...(changes.length ? { changes } : {}) }),
     )
-    await images.fetch(hostId)
-    return result
   }
 
-  async function copy(transferId: string, fromHostId: string, toHostId: string, image: string, anyPlatform: boolean) {
-    const result = await track(transferId, () =>
+  function copy(transferId: string, fromHostId: string, toHostId: string, image: string, anyPlatform: boolean): Promise<Outcome<ApiResult<'images.copy'>>> {
+    return track(transferId, toHostId, () =>
       api.invoke('images.copy', { fromHostId, toHostId, transferId, image, ...(anyPlatform ? { anyPlatform } : {}) }),
     )
-    await images.fetch(toHostId)
-    return result
   }
 
-  return { progress, buildOutput, start, saveToFile, loadFromFile, importFromFile, copy, build }
+  return { progress, buildOutput, start, saveToFile, exportContainer, loadFromFile, importFromFile, copy, build }
 })

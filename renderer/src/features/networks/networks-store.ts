@@ -1,63 +1,46 @@
 /**
- * Networks per host: fetched when a panel asks, refetched after each change made here.
- * Changes return an error view instead of throwing so forms and dialogs can show it in place.
+ * Networks per host: fetched when a panel asks, refetched after each change made here and
+ * after the engine's network events.
  */
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed } from 'vue'
 import type { z } from 'zod'
 import type { NetworkCreate, networkConnectSchema, NetworkSummary } from '../../../../protocol/schema'
-import { toErrorView, type ErrorView } from '../../api/api-error'
+import { done, outcomeOf, type Outcome } from '../../api/outcome'
 import { useApi } from '../../api/use-api'
-import type { ListStatus } from '../containers/containers-store'
-import { refetchOnChange } from '../../api/refetch-on-change'
+import { useHostList } from '../../api/use-host-list'
 
 export const useNetworksStore = defineStore('networks', () => {
   const api = useApi()
-  const byHost = ref<Record<string, NetworkSummary[]>>({})
-  const lists = ref<Record<string, ListStatus>>({})
+  const { byHost, lists, fetch } = useHostList(api, {
+    load: (hostId) => api.invoke('networks.list', { hostId }),
+    refetchOn: { objects: ['network'] },
+  })
 
   const networksOf = computed(() => (hostId: string): NetworkSummary[] => byHost.value[hostId] ?? [])
 
-  async function fetch(hostId: string): Promise<void> {
-    const status = (lists.value[hostId] ??= { loading: true, loaded: false })
-    status.loading = true
-    try {
-      byHost.value[hostId] = await api.invoke('networks.list', { hostId })
-      lists.value[hostId] = { loading: false, loaded: true }
-    } catch (err) {
-      lists.value[hostId] = { loading: false, loaded: status.loaded, error: toErrorView(err) }
-    }
+  async function change(hostId: string, run: () => Promise<unknown>): Promise<Outcome> {
+    const changed = await outcomeOf(run)
+    await fetch(hostId)
+    return changed.ok ? done : changed
   }
 
-  async function change(hostId: string, run: () => Promise<unknown>): Promise<ErrorView | null> {
-    try {
-      await run()
-      return null
-    } catch (err) {
-      return toErrorView(err)
-    } finally {
-      await fetch(hostId)
-    }
-  }
-
-  function create(hostId: string, params: NetworkCreate): Promise<ErrorView | null> {
+  function create(hostId: string, params: NetworkCreate): Promise<Outcome> {
     return change(hostId, () => api.invoke('networks.create', { hostId, ...params }))
   }
 
-  function remove(hostId: string, id: string): Promise<ErrorView | null> {
+  function remove(hostId: string, id: string): Promise<Outcome> {
     return change(hostId, () => api.invoke('networks.remove', { hostId, id }))
   }
 
   /** Attaches a container (docker network connect), optionally at a fixed address and with aliases. */
-  function connect(hostId: string, params: z.input<typeof networkConnectSchema>): Promise<ErrorView | null> {
+  function connect(hostId: string, params: z.input<typeof networkConnectSchema>): Promise<Outcome> {
     return change(hostId, () => api.invoke('networks.connect', { hostId, ...params }))
   }
 
-  function disconnect(hostId: string, network: string, container: string): Promise<ErrorView | null> {
+  function disconnect(hostId: string, network: string, container: string): Promise<Outcome> {
     return change(hostId, () => api.invoke('networks.disconnect', { hostId, network, container }))
   }
-
-  refetchOnChange(api, 'network', lists, fetch)
 
   return { byHost, lists, networksOf, fetch, create, remove, connect, disconnect }
 })

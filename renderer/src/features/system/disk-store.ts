@@ -1,27 +1,24 @@
-/** Disk use per host (`docker system df -v`) and the confirmed prunes of what can go. */
+/**
+ * Disk use per host (`docker system df -v`) and the confirmed prunes of what can go. What was
+ * measured is measured again after the host's containers, images, volumes or networks change,
+ * whoever changed them.
+ */
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
 import type { DiskUsage, PruneCandidate, PruneKind, PruneOutcome } from '../../../../protocol/schema'
-import { toErrorView } from '../../api/api-error'
+import { outcomeOf, type Outcome } from '../../api/outcome'
 import { useApi } from '../../api/use-api'
-import type { ListStatus } from '../containers/containers-store'
-import { outcomeOf, type Outcome } from '../volumes/volumes-store'
+import { useHostList } from '../../api/use-host-list'
+
+/** df -v sizes every layer and volume, which takes seconds on a busy host: wait for a longer lull. */
+export const DISK_QUIET_MS = 2_000
 
 export const useDiskStore = defineStore('disk', () => {
   const api = useApi()
-  const byHost = ref<Record<string, DiskUsage>>({})
-  const status = ref<Record<string, ListStatus>>({})
-
-  async function fetch(hostId: string): Promise<void> {
-    const current = (status.value[hostId] ??= { loading: true, loaded: false })
-    current.loading = true
-    try {
-      byHost.value[hostId] = await api.invoke('system.df', { hostId })
-      status.value[hostId] = { loading: false, loaded: true }
-    } catch (err) {
-      status.value[hostId] = { loading: false, loaded: current.loaded, error: toErrorView(err) }
-    }
-  }
+  const { byHost, lists: status, fetch } = useHostList<DiskUsage>(api, {
+    load: (hostId) => api.invoke('system.df', { hostId }),
+    refetchOn: { containers: true, objects: ['image', 'volume', 'network'] },
+    quietMs: DISK_QUIET_MS,
+  })
 
   function prunePreview(hostId: string, kind: PruneKind): Promise<Outcome<PruneCandidate[]>> {
     return outcomeOf(() => api.invoke('system.prunePreview', { hostId, kind }))

@@ -1,6 +1,6 @@
 /** What the terminals say to the user, in one place so the tab, the banner and the screen agree. */
 import { DEFAULT_DETACH_KEYS, type TerminalInfo } from '../../../../protocol/schema'
-import { formatBytes } from '../../ui/units'
+import { humanSize } from '../../ui/units'
 
 /** Docker's `ctrl-p,ctrl-q` as a keyboard shows it: `Ctrl-P Ctrl-Q`. */
 export function detachKeysLabel(keys: string | undefined): string {
@@ -39,7 +39,7 @@ const dim = (text: string): string => `\r\n\x1b[2m${text}\x1b[22m\r\n`
 
 /** Printed in the terminal where output was lost while the link was down. */
 export function gapNote(bytes: number): string {
-  return dim(`[… ${formatBytes(bytes)} of output not kept while the link was down …]`)
+  return dim(`[… ${humanSize(bytes)} of output not kept while the link was down …]`)
 }
 
 /** Printed in the terminal when it ends, so the last screen says why it stopped. */

@@ -7,9 +7,9 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { TRANSFER_CHUNK_BYTES, type VolumeListing } from '../../../../protocol/schema'
 import { toErrorView, type ErrorView } from '../../api/api-error'
+import { outcomeOf, type Outcome } from '../../api/outcome'
 import { useApi } from '../../api/use-api'
 import { base64ToBytes, bytesToBase64 } from './volume-file-bytes'
-import { outcomeOf, type Outcome } from './volumes-store'
 
 export interface FolderView {
   path: string

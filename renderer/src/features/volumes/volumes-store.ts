@@ -1,53 +1,33 @@
 /**
  * Volumes per host, and the prune flow: a preview of the unused volumes, then a prune of only
- * the names the user confirmed. Changes return an error view so dialogs show it in place.
+ * the names the user confirmed.
  */
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed } from 'vue'
 import type { PruneOutcome, VolumeCreate, VolumeSummary } from '../../../../protocol/schema'
-import { toErrorView, type ErrorView } from '../../api/api-error'
+import { done, outcomeOf, type Outcome } from '../../api/outcome'
 import { useApi } from '../../api/use-api'
-import { refetchOnChange } from '../../api/refetch-on-change'
-import type { ListStatus } from '../containers/containers-store'
-
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorView }
-
-export async function outcomeOf<T>(run: () => Promise<T>): Promise<Outcome<T>> {
-  try {
-    return { ok: true, value: await run() }
-  } catch (err) {
-    return { ok: false, error: toErrorView(err) }
-  }
-}
+import { useHostList } from '../../api/use-host-list'
 
 export const useVolumesStore = defineStore('volumes', () => {
   const api = useApi()
-  const byHost = ref<Record<string, VolumeSummary[]>>({})
-  const lists = ref<Record<string, ListStatus>>({})
+  const { byHost, lists, fetch } = useHostList(api, {
+    load: (hostId) => api.invoke('volumes.list', { hostId }),
+    refetchOn: { objects: ['volume'] },
+  })
 
   const volumesOf = computed(() => (hostId: string): VolumeSummary[] => byHost.value[hostId] ?? [])
 
-  async function fetch(hostId: string): Promise<void> {
-    const status = (lists.value[hostId] ??= { loading: true, loaded: false })
-    status.loading = true
-    try {
-      byHost.value[hostId] = await api.invoke('volumes.list', { hostId })
-      lists.value[hostId] = { loading: false, loaded: true }
-    } catch (err) {
-      lists.value[hostId] = { loading: false, loaded: status.loaded, error: toErrorView(err) }
-    }
-  }
-
-  async function create(hostId: string, params: VolumeCreate): Promise<ErrorView | null> {
+  async function create(hostId: string, params: VolumeCreate): Promise<Outcome> {
     const result = await outcomeOf(() => api.invoke('volumes.create', { hostId, ...params }))
     await fetch(hostId)
-    return result.ok ? null : result.error
+    return result.ok ? done : result
   }
 
-  async function remove(hostId: string, name: string): Promise<ErrorView | null> {
+  async function remove(hostId: string, name: string): Promise<Outcome> {
     const result = await outcomeOf(() => api.invoke('volumes.remove', { hostId, name }))
     await fetch(hostId)
-    return result.ok ? null : result.error
+    return result.ok ? done : result
   }
 
   function prunePreview(hostId: string): Promise<Outcome<VolumeSummary[]>> {
@@ -59,8 +39,6 @@ export const useVolumesStore = defineStore('volumes', () => {
     await fetch(hostId)
     return result
   }
-
-  refetchOnChange(api, 'volume', lists, fetch)
 
   return { byHost, lists, volumesOf, fetch, create, remove, prunePreview, prune }
 })
