@@ -3,7 +3,7 @@
  * host's state as the renderer sees it. Agent methods are forwarded generically.
  */
 import type { z } from 'zod'
-import { BerthError, toErrorValue } from '../../../protocol/errors'
+import { BerthError, type BerthErrorValue, toErrorValue } from '../../../protocol/errors'
 import { type AgentMethod, agentEvents, agentMethods, type EngineInfo, type HostFields, type HostView } from '../../../protocol/schema'
 import { archOfNode } from '../../../protocol/platform'
 import { Peer } from '../../../protocol/wire/peer'
@@ -109,7 +109,7 @@ export class HostLink {
     this.stopRetrying()
     this.prompts.cancel()
     this.teardown()
-    this.update({ state: 'disconnected', error: undefined, pendingHostKey: undefined, pendingPassphrase: undefined, pendingPassword: undefined })
+    this.update({ state: 'disconnected', error: undefined, reconnect: undefined, pendingHostKey: undefined, pendingPassphrase: undefined, pendingPassword: undefined })
     return this.view
   }
 
@@ -140,13 +140,13 @@ export class HostLink {
   private async doConnect(options: { trustFingerprint?: string }): Promise<HostView> {
     this.teardown()
     this.update({
-      state: 'connecting',
+      // a reconnect stays one: its tries do not flicker through connecting and installing
+      state: this.view.reconnect ? 'reconnecting' : 'connecting',
       error: undefined,
       pendingHostKey: undefined,
       pendingPassphrase: undefined,
       pendingPassword: undefined,
       pendingPrompt: undefined,
-      retryAt: undefined,
     })
     try {
       const started = this.config.local ? await this.startLocal() : await this.startRemote(options)
@@ -162,6 +162,7 @@ export class HostLink {
       await peer.request('events.subscribe', {})
       this.update({
         state: 'connected',
+        reconnect: undefined,
         agentVersion: bundle.version,
         ...(info ? { arch: info.arch, engineVersion: info.engineVersion, emulated: info.emulated, engineAvailable: true } : {}),
       })
@@ -182,14 +183,19 @@ export class HostLink {
       const locked = error.code === 'AUTH_FAILED' ? error.detail?.needsPassphrase : undefined
       const password = error.code === 'AUTH_FAILED' && (error.detail?.needsPassword || error.detail?.passwordRefused)
       if (error.detail?.passwordRefused) this.deps.forgetPassword(this.passwordTarget())
+      if (this.view.reconnect && RETRYABLE.has(error.code)) {
+        this.scheduleRetry(error)
+        throw BerthError.fromValue(error)
+      }
       // the user gave up at the server's question: that is a disconnect, not a failure to show
       if (error.detail?.cancelled) {
-        this.update({ state: 'disconnected', error: undefined })
+        this.update({ state: 'disconnected', error: undefined, reconnect: undefined })
         throw BerthError.fromValue(error)
       }
       this.update({
         state: 'error',
         error,
+        reconnect: undefined,
         pendingHostKey: pending,
         pendingPassphrase: typeof locked === 'string' ? { keyFile: locked } : undefined,
         pendingPassword: password ? { target: this.passwordTarget(), refused: Boolean(error.detail?.passwordRefused) } : undefined,
@@ -219,7 +225,7 @@ export class HostLink {
     )
     this.ssh = ssh
     const bundle = await loadAgentBundle(this.deps.agentDir)
-    this.update({ state: 'installing' })
+    if (!this.view.reconnect) this.update({ state: 'installing' })
     try {
       const platform = await probeHost(ssh, bundle)
       // Node's name until the engine says its own (and for good where it cannot be asked)
@@ -261,9 +267,8 @@ export class HostLink {
     peer.on('close', (reason) => {
       if (this.peer !== peer) return
       this.teardown()
-      this.update({ state: 'error', error: { code: 'UNREACHABLE', message: `lost the connection to ${this.view.name}: ${reason.message}` } })
       this.retryMs = RETRY_FIRST_MS
-      this.scheduleRetry()
+      this.scheduleRetry({ code: 'UNREACHABLE', message: `lost the connection to ${this.view.name}: ${reason.message}` })
     })
   }
 
@@ -283,16 +288,20 @@ export class HostLink {
     )
   }
 
-  /** After a dropped link: try again with backoff until it works or needs the user. */
-  private scheduleRetry(): void {
+  /**
+   * After a dropped link, and after each try that failed the same way: the next try, later each
+   * time, until one works or a failure needs the user. hosts.connect ("Retry now") tries at once.
+   */
+  private scheduleRetry(error: BerthErrorValue): void {
+    this.stopRetrying()
     const delay = this.retryMs
     this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS)
-    this.update({ retryAt: Date.now() + delay })
+    const attempt = (this.view.reconnect?.attempt ?? 0) + 1
+    this.update({ state: 'reconnecting', error, reconnect: { attempt, nextTryAt: Date.now() + delay } })
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined
-      this.doConnect({}).catch((err: BerthError) => {
-        if (RETRYABLE.has(err.code) && this.retryTimer === undefined) this.scheduleRetry()
-      })
+      // a failure schedules the next try itself (doConnect), or leaves the host to the user
+      this.connect().catch(() => {})
     }, delay)
   }
 
