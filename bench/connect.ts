@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { BerthCore } from '../main/core/core'
+import { invoke, startBenchCore } from './bench-core'
 import { percentile, timed } from './measure'
 
 const FIRST_INSTALL_ROUNDS = Number(process.env.FIRST_ROUNDS ?? 3)
@@ -26,7 +26,6 @@ const LIST_ROUNDS = Number(process.env.LIST_ROUNDS ?? 50)
 const CLI_ROUNDS = Number(process.env.CLI_ROUNDS ?? 10)
 const WARM_LIST_TARGET = 20
 
-const root = join(import.meta.dirname, '..')
 const labAt = process.argv.indexOf('--lab')
 const labName = (labAt > 0 ? process.argv[labAt + 1] : undefined) ?? 'h1'
 const lab = JSON.parse(readFileSync('/run/berth-lab/lab.json', 'utf8'))
@@ -59,12 +58,6 @@ async function rounds(n: number, work: () => Promise<unknown>, before?: () => Pr
   return times
 }
 
-async function invoke(core: BerthCore, method: string, params: unknown): Promise<unknown> {
-  const answer = await core.invoke(method, params)
-  if (!answer.ok) throw new Error(`${method}: ${answer.error.code} ${answer.error.message}`)
-  return answer.result
-}
-
 function removeInstalledAgent(): void {
   rmSync(`/home/${host.user}/.berth/agent`, { recursive: true, force: true })
 }
@@ -72,9 +65,8 @@ function removeInstalledAgent(): void {
 const ms = (x: number) => `${x.toFixed(1)} ms`.padStart(10)
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-data-'))
-  const core = new BerthCore({ dataDir, agentDir: join(root, 'out/agent'), autoConnect: false, homeDir: home, env: { DOCKER_HOST: 'unix:///none' } })
-  await core.start()
+  const bench = await startBenchCore(home)
+  const core = bench.core
   const added = (await invoke(core, 'hosts.add', { name: host.name, address: host.address, port: host.port, user: host.user, identityFile: lab.identityFile })) as { id: string }
   const hostId = added.id
   const connectAndList = async () => {
@@ -114,9 +106,7 @@ async function main(): Promise<void> {
     console.log(`  warm list is ${speedup.toFixed(0)}x faster than docker -H ssh:// (p50; target at least ${WARM_LIST_TARGET}x: ${speedup >= WARM_LIST_TARGET ? 'met' : 'NOT met'})`)
     if (speedup < WARM_LIST_TARGET) process.exitCode = 1
   } finally {
-    await core.close()
-    rmSync(home, { recursive: true, force: true })
-    rmSync(dataDir, { recursive: true, force: true })
+    await bench.close()
   }
 }
 

@@ -5,10 +5,13 @@
  * own 0700 directory and is made 0600: only this user reaches it. Nothing listens on TCP.
  *
  * The daemon exits when it has had no connection and no running terminal for IDLE_EXIT_MS.
+ * Nothing is listened on or connected to until ~/.berth, the version folder and the socket
+ * are checked to be this user's alone (private-paths.ts).
  */
 import { spawn } from 'node:child_process'
 import { chmodSync, unlinkSync } from 'node:fs'
 import { createConnection, createServer, type Socket } from 'node:net'
+import { describePathProblem, socketProblem, UNSAFE_EXIT_CODE } from './private-paths'
 import type { AgentRuntime } from './serve'
 
 export const IDLE_EXIT_MS = 60_000
@@ -26,7 +29,16 @@ function tryConnect(socketPath: string): Promise<Socket | undefined> {
   })
 }
 
+/** Ends this process, saying why, when the socket or its folders are not this user's alone. */
+function refuseUnsafe(socketPath: string): void {
+  const problem = socketProblem(socketPath)
+  if (!problem) return
+  log(`refusing to run: ${describePathProblem(problem)}`)
+  process.exit(UNSAFE_EXIT_CODE)
+}
+
 export async function runDaemon(socketPath: string, runtime: AgentRuntime): Promise<void> {
+  refuseUnsafe(socketPath)
   const existing = await tryConnect(socketPath)
   if (existing) {
     // another daemon of this version already serves this user
@@ -81,6 +93,7 @@ export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1']
 
 /** A connection to the daemon, starting it when none answers. */
 export async function reachDaemon(socketPath: string, agentFile: string): Promise<Socket | undefined> {
+  refuseUnsafe(socketPath)
   let socket = await tryConnect(socketPath)
   if (!socket) {
     const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, agentFile, '--daemon'], { detached: true, stdio: ['ignore', 'ignore', 'ignore'] })

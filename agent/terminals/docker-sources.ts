@@ -84,15 +84,24 @@ abstract class HijackedSource extends TerminalSource {
 /**
  * The engine has no way to end an exec, and closing its stream leaves the process running
  * (moby#9098). A terminal that is closed should hang up, so every exec carries a marker in
- * its environment, and closing runs this (as root, in the container) to send SIGHUP to each
- * process that inherited it: what a terminal hang-up does to its session.
+ * its environment, and closing runs this in the container to send SIGHUP to each process that
+ * inherited it: what a terminal hang-up does to its session.
+ *
+ * It runs as the exec's own user (who may signal its own processes, and no others), by absolute
+ * path, with a PATH of the system's folders only: the image's own PATH might put a `grep` of
+ * its choosing first, and whatever it names would run in our place. (No `grep -F`: busybox's
+ * stops at the first NUL of an environ file, and the marker is last.)
  */
 const HANG_UP = 'for p in /proc/[0-9]*; do grep -q "$1" "$p/environ" 2>/dev/null && kill -HUP "${p#/proc/}"; done; true'
+const HANG_UP_SHELL = '/bin/sh'
+const SYSTEM_PATH = 'PATH=/usr/sbin:/usr/bin:/sbin:/bin'
 
 export class ExecSource extends HijackedSource {
   private exec: Docker.Exec | undefined
   private container: Docker.Container | undefined
   private readonly marker = `BERTH_SESSION=${randomUUID()}`
+  /** The user the exec runs as, when not the container's own. */
+  private user: string | undefined
   info!: SourceInfo
 
   static async open(docker: Docker, spec: Spec): Promise<ExecSource> {
@@ -105,6 +114,7 @@ export class ExecSource extends HijackedSource {
     const inspect = await runningContainer(docker, spec.container)
     const name = inspect.Name.replace(/^\//, '')
     const container = (this.container = docker.getContainer(inspect.Id))
+    this.user = spec.user
     const command = spec.command?.length ? spec.command : await defaultShell(container, name)
     const env = ['TERM=xterm-256color', 'COLORTERM=truecolor', ...(spec.env ?? []), this.marker]
     // the size goes in at creation (engines from API 1.42 use it) so the first prompt fits
@@ -143,7 +153,13 @@ export class ExecSource extends HijackedSource {
   private async hangUp(): Promise<void> {
     try {
       if (!this.exec || !this.container || !(await this.exec.inspect()).Running) return
-      const kill = await this.container.exec({ Cmd: ['sh', '-c', HANG_UP, 'sh', this.marker], User: '0', AttachStdout: false, AttachStderr: false })
+      const kill = await this.container.exec({
+        Cmd: [HANG_UP_SHELL, '-c', HANG_UP, 'sh', this.marker],
+        Env: [SYSTEM_PATH],
+        ...(this.user ? { User: this.user } : {}),
+        AttachStdout: false,
+        AttachStderr: false,
+      })
       await kill.start({ Detach: true })
       // give the hang-up a moment to arrive before the stream goes
       for (let i = 0; i < 20 && (await kill.inspect()).Running; i++) await new Promise((r) => setTimeout(r, 50))

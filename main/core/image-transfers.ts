@@ -5,6 +5,7 @@
  * written is a `.part` until it is complete, so a cut transfer never leaves a tar that looks
  * whole; `docker load` of a cut stream fails as a whole, so a host never gets half an image.
  */
+import { randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { rename, stat, unlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
@@ -96,17 +97,21 @@ export class ImageTransfers {
     return this.download(link, streamId, onBytes, path, 'save')
   }
 
-  /** The agent's stream into a file here, as `.part` until it is whole. */
+  /**
+   * The agent's stream into a file here, as `.part` until it is whole. The `.part` has a name
+   * nobody can guess and is created new (`wx`): a file or link planted beside the target (in a
+   * shared folder, say) is never opened, so the bytes cannot be steered into another file.
+   */
   private async download(link: HostLink, streamId: number, onBytes: (n: number) => void, path: string, what: string): Promise<{ path: string; bytes: number }> {
     const source = readableFrom(link.connectedPeer().acceptStream(streamId, { manualAck: true }))
-    const part = `${path}.part`
+    const part = `${path}.${randomBytes(8).toString('hex')}.part`
     let bytes = 0
     source.on('data', (chunk: Buffer) => {
       bytes += chunk.length
       onBytes(chunk.length)
     })
     try {
-      await pipeline(source, createWriteStream(part, { mode: 0o600 }))
+      await pipeline(source, createWriteStream(part, { flags: 'wx', mode: 0o600 }))
     } catch (err) {
       await unlink(part).catch(() => {})
       throw cut(err, `the ${what} from ${link.config.name} was cut; no file was written`)

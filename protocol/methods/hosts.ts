@@ -2,7 +2,8 @@
 import * as z from 'zod'
 import { empty, errorValueSchema, hostIdSchema, method } from './common'
 
-export const hostStates = ['disconnected', 'connecting', 'installing', 'connected', 'error'] as const
+/** reconnecting: the link dropped and Berth tries again by itself (see HostView.reconnect). */
+export const hostStates = ['disconnected', 'connecting', 'installing', 'connected', 'reconnecting', 'error'] as const
 export const hostStateSchema = z.enum(hostStates)
 export type HostState = z.infer<typeof hostStateSchema>
 
@@ -71,8 +72,11 @@ export const hostViewSchema = hostFieldsSchema.extend({
   id: hostIdSchema,
   local: z.boolean(),
   state: hostStateSchema,
-  /** When Berth will try again by itself after the link dropped (ms since the epoch). */
-  retryAt: z.number().optional(),
+  /**
+   * Set while Berth reconnects by itself after the link dropped: the attempt under way or next
+   * (from 1), and when the next one starts (ms since the epoch). hosts.connect tries at once.
+   */
+  reconnect: z.object({ attempt: z.number().int().min(1), nextTryAt: z.number() }).optional(),
   arch: z.string().optional(),
   engineVersion: z.string().optional(),
   /** Architecture families the host runs emulated (qemu through binfmt_misc), as engine.info says them. */

@@ -111,10 +111,15 @@ describe('sessions outlive their connection', () => {
     const sessionId = t.opened.sessionId
     await t.shows('/ # ')
     expect(await agent.call('session.close', { sessionId })).toEqual({})
-    // the engine cannot end an exec: the agent runs a hang-up as root in the container
+    // the engine cannot end an exec: the agent runs a hang-up in the container, as the exec's
+    // own user (here the container's: no User), by /bin/sh's path with the system PATH
     await expect.poll(() => agent.engine.requested('POST', /\/exec$/).length).toBe(2)
     const hangUp = JSON.parse(agent.engine.requested('POST', /\/exec$/)[1]!.body.toString('utf8'))
-    expect(hangUp).toMatchObject({ User: '0', Cmd: ['sh', '-c', expect.stringContaining('kill -HUP'), 'sh', expect.stringMatching(/^BERTH_SESSION=/)] })
+    expect(hangUp).toMatchObject({
+      Env: ['PATH=/usr/sbin:/usr/bin:/sbin:/bin'],
+      Cmd: ['/bin/sh', '-c', expect.stringContaining('kill -HUP'), 'sh', expect.stringMatching(/^BERTH_SESSION=/)],
+    })
+    expect(hangUp).not.toHaveProperty('User')
     await expect.poll(() => [...agent.state.execs.values()][0]!.exitCode).toBe(129)
     expect(await agent.call('session.list', {})).toEqual([])
     await expect(agent.call('session.replay', { sessionId })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(`there is no terminal session ${sessionId}`) })

@@ -75,6 +75,25 @@ describe('exec', () => {
     await expect.poll(sleeping, { timeout: 10_000 }).toBe(false)
   })
 
+  it("hangs up as the exec's own user, through /bin/sh by its path, never as root", async () => {
+    const term = await TestTerminal.open(t, host1.id, { kind: 'exec', container: 'term-b', user: '1234', cols: 80, rows: 24 })
+    await term.type('sleep 4343\r')
+    const sleeping = async () => /\s1234\s+sleep 4343$/m.test(await docker(h1, 'top', 'term-b', '-o', 'pid,user,args'))
+    await expect.poll(sleeping, { timeout: 10_000 }).toBe(true)
+    const since = String(Math.floor(Date.now() / 1000))
+    await term.close()
+    await expect.poll(sleeping, { timeout: 10_000 }).toBe(false)
+    // the engine's exec_create events name each exec; the daemon keeps a finished one to inspect
+    const events = await docker(h1, 'events', '--since', since, '--until', String(Math.ceil(Date.now() / 1000)), '--filter', 'container=term-b', '--filter', 'event=exec_create', '--format', '{{json .Actor.Attributes}}')
+    const socket = h1.dockerHost.replace('unix://', '')
+    const configs = events
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { execID: string }).execID)
+      .map((id) => JSON.parse(execFileSync('curl', ['-s', '--unix-socket', socket, `http://engine/exec/${id}/json`], { encoding: 'utf8' })).ProcessConfig)
+      .filter((config: { arguments: string[] }) => config.arguments.join(' ').includes('kill -HUP'))
+    expect(configs).toEqual([expect.objectContaining({ entrypoint: '/bin/sh', user: '1234' })])
+  })
+
   it("shows the engine's own words when the process cannot start", async () => {
     const term = await TestTerminal.open(t, host1.id, { kind: 'exec', container: 'term-a', workdir: '/no/such/dir', cols: 80, rows: 24 })
     await term.waitFor(/no such file or directory/)

@@ -22,7 +22,7 @@ function mountForm(stubActions: boolean) {
   const pinia = createTestingPinia({ stubActions, createSpy: vi.fn })
   const hosts = useHostsStore(pinia)
   // A stubbed action still answers as the real one does: an Outcome the form reads.
-  if (stubActions) vi.mocked(hosts.add).mockResolvedValue({ ok: true, value: host({ id: 'n1' }) })
+  if (stubActions) vi.mocked(hosts.add).mockResolvedValue({ ok: true, value: host({ id: 'n1', name: 'pi' }) })
   const wrapper = mount(HostForm, { global: { plugins: [pinia] }, attachTo: document.body })
   return { wrapper, hosts }
 }

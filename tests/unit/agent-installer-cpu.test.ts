@@ -5,37 +5,17 @@
  * The "host" is a temporary home on this machine, reached through a connection that runs
  * the installer's commands with sh and its uploads with the file system, as SSH and SFTP would.
  */
-import { execFile } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { hostShellUnavailableMessage } from '../../agent/terminals/host-shell'
 import { nodePlatform } from '../../protocol/platform'
-import { type AgentBundle, agentInstallDir, installAgent, loadAgentBundle, type RemotePlatform } from '../../main/core/hosts/agent-installer'
-import type { SshConnection } from '../../main/core/ssh/connection'
-
-const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex')
+import { type AgentBundle, agentInstallDir, installAgent, type RemotePlatform } from '../../main/core/hosts/agent-installer'
+import { shHost, testBundle } from '../support/sh-host'
 
 /** Runs what the installer sends through `sh -c` here; counts the files it uploads. */
-function localConnection(): { conn: SshConnection; uploads: string[] } {
-  const uploads: string[] = []
-  const conn = {
-    exec: (command: string) =>
-      new Promise((resolve) => {
-        execFile('sh', ['-c', command], (err, stdout, stderr) => resolve({ code: err ? (err.code as number) : 0, stdout, stderr }))
-      }),
-    sftp: async () => ({
-      writeFile: (path: string, data: Buffer, options: { mode: number }, done: (err?: Error) => void) => {
-        uploads.push(path)
-        writeFile(path, data, { mode: options.mode }).then(() => done(), done)
-      },
-      end: () => {},
-    }),
-  }
-  return { conn: conn as unknown as SshConnection, uploads }
-}
+const localConnection = () => shHost(join(work, 'home'))
 
 let work = ''
 let bundle: AgentBundle
@@ -45,17 +25,7 @@ const ptyBuilds: Record<string, string> = { x64: 'x64 addon', arm64: 'arm64 addo
 beforeEach(async () => {
   work = await mkdtemp(join(tmpdir(), 'berth-installer-cpu-'))
   // a bundle as scripts/build-agent.mjs leaves it, with node-pty for the three CPUs Berth builds
-  const agentDir = join(work, 'out-agent')
-  const pty: Record<string, { file: string; sha256: string }> = {}
-  for (const [arch, content] of Object.entries(ptyBuilds)) {
-    await mkdir(join(agentDir, `pty/linux-${arch}`), { recursive: true })
-    await writeFile(join(agentDir, `pty/linux-${arch}/pty.node`), content)
-    pty[arch] = { file: `pty/linux-${arch}/pty.node`, sha256: sha256(content) }
-  }
-  await writeFile(join(agentDir, 'agent.cjs'), agentText)
-  const manifest = { version: '9.9.9-cpu-test', sha256: sha256(agentText), file: 'agent.cjs', pty }
-  await writeFile(join(agentDir, 'manifest.json'), JSON.stringify(manifest))
-  bundle = await loadAgentBundle(agentDir)
+  bundle = await testBundle(work, '9.9.9-cpu-test', agentText, ptyBuilds)
   await mkdir(join(work, 'home'))
 })
 afterEach(async () => {

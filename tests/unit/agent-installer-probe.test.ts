@@ -4,56 +4,26 @@
  * trip and one Node.js start before the socket opens. The "host" is a temporary home on this
  * machine, reached through a connection that runs commands with sh, as SSH would.
  */
-import { execFile } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type AgentBundle, agentInstallDir, installAgent, loadAgentBundle, probeHost, removeOtherAgentVersions } from '../../main/core/hosts/agent-installer'
-import type { SshConnection } from '../../main/core/ssh/connection'
-
-const sha256 = (data: string): string => createHash('sha256').update(data).digest('hex')
+import { type AgentBundle, agentInstallDir, installAgent, probeHost, removeOtherAgentVersions } from '../../main/core/hosts/agent-installer'
+import { shHost, testBundle } from '../support/sh-host'
 
 let work = ''
 let home = ''
 let bundle: AgentBundle
 let server: Server | undefined
 
-/** sh with the temporary home as $HOME; records each command, as each is one SSH round trip. */
-function localConnection(): { conn: SshConnection; commands: string[] } {
-  const commands: string[] = []
-  const conn = {
-    exec: (command: string) => {
-      commands.push(command)
-      return new Promise((resolve) => {
-        execFile('sh', ['-c', command], { env: { ...process.env, HOME: home } }, (err, stdout, stderr) =>
-          resolve({ code: err ? (err.code as number) : 0, stdout, stderr }),
-        )
-      })
-    },
-    sftp: async () => ({
-      writeFile: (path: string, data: Buffer, options: { mode: number }, done: (err?: Error) => void) => {
-        writeFile(path, data, { mode: options.mode }).then(() => done(), done)
-      },
-      end: () => {},
-    }),
-  }
-  return { conn: conn as unknown as SshConnection, commands }
-}
+const localConnection = () => shHost(home)
 
 beforeEach(async () => {
   work = await mkdtemp(join(tmpdir(), 'berth-installer-probe-'))
   home = join(work, 'home')
   await mkdir(home)
-  const agentDir = join(work, 'out-agent')
-  await mkdir(join(agentDir, `pty/linux-${process.arch}`), { recursive: true })
-  await writeFile(join(agentDir, `pty/linux-${process.arch}/pty.node`), 'addon')
-  await writeFile(join(agentDir, 'agent.cjs'), '// agent\n')
-  const pty = { [process.arch]: { file: `pty/linux-${process.arch}/pty.node`, sha256: sha256('addon') } }
-  await writeFile(join(agentDir, 'manifest.json'), JSON.stringify({ version: '9.9.9-probe', sha256: sha256('// agent\n'), file: 'agent.cjs', pty }))
-  bundle = await loadAgentBundle(agentDir)
+  bundle = await testBundle(work, '9.9.9-probe', '// agent\n', { [process.arch]: 'addon' })
 })
 
 afterEach(async () => {
@@ -93,6 +63,7 @@ describe('the connect probe', { timeout: 30_000 }, () => {
     const socket = join(agentInstallDir(await probeHost(conn, bundle), bundle), 'agent.sock')
     server = createServer((c) => c.end())
     await new Promise<void>((resolve) => server!.listen(socket, resolve))
+    await chmod(socket, 0o600) // as the daemon makes it
     expect((await probeHost(conn, bundle)).daemonSocket).toBe(socket)
   })
 

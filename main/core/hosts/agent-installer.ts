@@ -1,14 +1,16 @@
 /**
  * Installs the agent on a host over the SSH connection: detects the CPU architecture and
- * Node.js, uploads the bundle by SFTP into a per-version directory private to the user
- * (0700), checks its sha256 on the host, and reaches its daemon.
+ * Node.js, uploads the bundle (by SFTP, else through exec channels) into a per-version
+ * directory private to the user (0700), checks its sha256 on the host, and reaches its daemon.
  * A host that already has this exact version is left alone: installing twice is a no-op.
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { BerthError } from '../../../protocol/errors'
+import { describePathProblem, type PathProblem, UNSAFE_EXIT_CODE } from '../../../agent/runtime/private-paths'
 import type { SshConnection } from '../ssh/connection'
+import { remoteSha256, shQuote, type Upload, upload } from './remote-files'
 
 export const MIN_NODE_MAJOR = 18
 
@@ -45,27 +47,37 @@ export interface RemotePlatform {
   daemonSocket?: string
 }
 
-/** Quotes a string for a POSIX shell command line. */
-export function shQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`
-}
-
 /**
  * Everything a connect needs to know, in one exec and one Node.js start (each costs a round
- * trip and, on a Pi, a good part of a second): the platform, whether this version's files are
- * in place with the right sha256, and whether its daemon answers. Written for any Node.js the
- * host may have, so that an old one still reports its version rather than a syntax error.
+ * trip and, on a Pi, a good part of a second): the platform, whether ~/.berth, the version's
+ * folder and its socket are this user's alone (agent/runtime/private-paths.ts has the why and
+ * the same checks for the agent itself), whether this version's files are in place with the
+ * right sha256, and whether its daemon answers. Written for any Node.js the host may have, so
+ * that an old one still reports its version rather than a syntax error.
  */
 const PROBE_SCRIPT = `(function () {
   var arch = process.arch, v = process.argv[1], want = JSON.parse(process.argv[2]);
   console.log(arch + " " + process.versions.node);
   var fs = require("fs"), crypto = require("crypto");
-  var dir = process.env.HOME + "/.berth/agent/" + v + "-linux-" + arch;
+  var base = process.env.HOME + "/.berth", dir = base + "/agent/" + v + "-linux-" + arch, sock = dir + "/agent.sock";
+  function problem(path, kind) {
+    var s; try { s = fs.lstatSync(path) } catch (e) { return "" }
+    if (s.isSymbolicLink()) return "is a symbolic link";
+    if (kind === "folder" ? !s.isDirectory() : !s.isSocket()) return "is not a " + kind;
+    if (s.uid !== process.getuid()) return "belongs to another user (uid " + s.uid + ")";
+    if (s.mode & 63) return "is open to other users (mode " + (s.mode & 511).toString(8) + ")";
+    return "";
+  }
+  var checks = [[base, "folder"], [base + "/agent", "folder"], [dir, "folder"], [sock, "socket"]];
+  for (var i = 0; i < checks.length; i++) {
+    var p = problem(checks[i][0], checks[i][1]);
+    if (p) return console.log("unsafe " + JSON.stringify({ path: checks[i][0], problem: p, kind: checks[i][1] }));
+  }
   function sha(f) { try { return crypto.createHash("sha256").update(fs.readFileSync(f)).digest("hex") } catch (e) { return "missing" } }
   var pty = want.pty[arch];
   if (sha(dir + "/agent.cjs") !== want.agent || (pty && sha(dir + "/build/Release/pty.node") !== pty)) return console.log("install");
-  var socket = require("net").connect(dir + "/agent.sock");
-  socket.on("connect", function () { console.log("daemon " + dir + "/agent.sock"); socket.destroy() });
+  var socket = require("net").connect(sock);
+  socket.on("connect", function () { console.log("daemon " + sock); socket.destroy() });
   socket.on("error", function () { console.log("installed") });
 })()`
 
@@ -91,6 +103,10 @@ export async function probeHost(conn: SshConnection, bundle: AgentBundle): Promi
       { machine, nodeVersion },
     )
   }
+  if (installLine.startsWith('unsafe ')) {
+    const problem = JSON.parse(installLine.slice('unsafe '.length)) as PathProblem
+    throw new BerthError('PERMISSION_DENIED', describePathProblem(problem), { path: problem.path })
+  }
   const platform: RemotePlatform = { machine, nodeArch, nodeVersion, home }
   if (installLine === 'installed' || installLine.startsWith('daemon /')) platform.installed = true
   if (installLine.startsWith('daemon /')) platform.daemonSocket = installLine.slice('daemon '.length)
@@ -99,54 +115,6 @@ export async function probeHost(conn: SshConnection, bundle: AgentBundle): Promi
 
 export function agentInstallDir(platform: RemotePlatform, bundle: AgentBundle): string {
   return `${platform.home}/.berth/agent/${bundle.version}-linux-${platform.nodeArch}`
-}
-
-const SHA256_SCRIPT =
-  `for(const f of process.argv.slice(1)){let h="missing";try{h=require("crypto").createHash("sha256").update(require("fs").readFileSync(f)).digest("hex")}catch{}process.stdout.write(h+"\\n")}`
-
-/** The sha256 of each file on the host, "missing" for those that are not there. */
-async function remoteSha256(conn: SshConnection, paths: string[]): Promise<string[]> {
-  const result = await conn.exec(`node -e ${shQuote(SHA256_SCRIPT)} ${paths.map(shQuote).join(' ')}`)
-  return result.stdout.trim().split('\n')
-}
-
-interface Upload {
-  from: string
-  to: string
-  sha256: string
-  mode: number
-}
-
-/**
- * Uploads files beside their destinations, checks every sha256 on the host, then moves them all
- * into place: three round trips however many files, and nothing half-written is ever used.
- */
-async function upload(conn: SshConnection, items: Upload[]): Promise<void> {
-  const tmp = (item: Upload) => `${item.to}.upload-${process.pid}-${Date.now()}`
-  const staged = items.map((item) => ({ ...item, tmp: tmp(item) }))
-  const sftp = await conn.sftp()
-  try {
-    for (const item of staged) {
-      const content = await readFile(item.from)
-      await new Promise<void>((resolve, reject) =>
-        sftp.writeFile(item.tmp, content, { mode: item.mode }, (err) =>
-          err ? reject(new BerthError('PERMISSION_DENIED', `could not upload ${item.tmp}: ${err.message}`)) : resolve(),
-        ),
-      )
-    }
-  } finally {
-    sftp.end()
-  }
-  const uploaded = await remoteSha256(conn, staged.map((item) => item.tmp))
-  const damaged = staged.findIndex((item, i) => uploaded[i] !== item.sha256)
-  if (damaged >= 0) {
-    await conn.exec(`rm -f ${staged.map((item) => shQuote(item.tmp)).join(' ')}`)
-    const item = staged[damaged]!
-    throw new BerthError('INTERNAL', `${item.to} arrived damaged on the host (sha256 ${uploaded[damaged]}, expected ${item.sha256})`)
-  }
-  // in the order given: the caller puts the file that marks an install complete last
-  const mv = await conn.exec(staged.map((item) => `mv -f ${shQuote(item.tmp)} ${shQuote(item.to)}`).join(' && '))
-  if (mv.code !== 0) throw new BerthError('PERMISSION_DENIED', `could not put the agent in place: ${mv.stderr.trim()}`)
 }
 
 export interface InstallResult {
@@ -209,6 +177,11 @@ export async function startRemoteAgent(
     }
   }
   const started = await conn.exec(`node ${shQuote(path)} --ensure-daemon`)
+  if (started.code === UNSAFE_EXIT_CODE) {
+    // changed since the probe looked: the agent refused its own folders, and so does Berth
+    const why = started.stderr.trim().split('\n').pop()?.replace(/^berth-agent: refusing to run: /, '')
+    throw new BerthError('PERMISSION_DENIED', why || `the agent refused to start: ${started.stderr.trim()}`)
+  }
   const socketPath = started.stdout.trim().split('\n').pop() ?? ''
   if (started.code === 0 && socketPath.startsWith('/')) {
     try {

@@ -4,7 +4,7 @@
  */
 import type { Duplex } from 'node:stream'
 import type { z } from 'zod'
-import { BerthError, toErrorValue } from '../../../protocol/errors'
+import { BerthError, type BerthErrorValue, toErrorValue } from '../../../protocol/errors'
 import { type AgentMethod, agentEvents, agentMethods, type EngineInfo, type HostFields, type HostView } from '../../../protocol/schema'
 import { archOfNode } from '../../../protocol/platform'
 import { Peer } from '../../../protocol/wire/peer'
@@ -126,7 +126,7 @@ export class HostLink {
     this.stopRetrying()
     this.prompts.cancel()
     this.teardown()
-    this.update({ state: 'disconnected', error: undefined, pendingHostKey: undefined, pendingPassphrase: undefined, pendingPassword: undefined })
+    this.update({ state: 'disconnected', error: undefined, reconnect: undefined, pendingHostKey: undefined, pendingPassphrase: undefined, pendingPassword: undefined })
     return this.view
   }
 
@@ -161,13 +161,13 @@ export class HostLink {
   private async doConnect(options: { trustFingerprint?: string }): Promise<HostView> {
     this.teardown()
     this.update({
-      state: 'connecting',
+      // a reconnect stays one: its tries do not flicker through connecting and installing
+      state: this.view.reconnect ? 'reconnecting' : 'connecting',
       error: undefined,
       pendingHostKey: undefined,
       pendingPassphrase: undefined,
       pendingPassword: undefined,
       pendingPrompt: undefined,
-      retryAt: undefined,
     })
     try {
       const started = await this.startAgent(options)
@@ -182,6 +182,7 @@ export class HostLink {
       await peer.request('events.subscribe', {})
       this.update({
         state: 'connected',
+        reconnect: undefined,
         agentVersion: started.version,
         ...(info ? { arch: info.arch, engineVersion: info.engineVersion, emulated: info.emulated, engineAvailable: true } : {}),
       })
@@ -202,14 +203,19 @@ export class HostLink {
       const locked = error.code === 'AUTH_FAILED' ? error.detail?.needsPassphrase : undefined
       const password = error.code === 'AUTH_FAILED' && (error.detail?.needsPassword || error.detail?.passwordRefused)
       if (error.detail?.passwordRefused) this.deps.forgetPassword(this.passwordTarget())
+      if (this.view.reconnect && RETRYABLE.has(error.code)) {
+        this.scheduleRetry(error)
+        throw BerthError.fromValue(error)
+      }
       // the user gave up at the server's question: that is a disconnect, not a failure to show
       if (error.detail?.cancelled) {
-        this.update({ state: 'disconnected', error: undefined })
+        this.update({ state: 'disconnected', error: undefined, reconnect: undefined })
         throw BerthError.fromValue(error)
       }
       this.update({
         state: 'error',
         error,
+        reconnect: undefined,
         pendingHostKey: pending,
         pendingPassphrase: typeof locked === 'string' ? { keyFile: locked } : undefined,
         pendingPassword: password ? { target: this.passwordTarget(), refused: Boolean(error.detail?.passwordRefused) } : undefined,
@@ -245,7 +251,7 @@ export class HostLink {
     )
     this.ssh = ssh
     const bundle = await loadAgentBundle(this.deps.agentDir)
-    this.update({ state: 'installing' })
+    if (!this.view.reconnect) this.update({ state: 'installing' })
     try {
       const platform = await probeHost(ssh, bundle)
       // Node's name until the engine says its own (and for good where it cannot be asked)
@@ -285,11 +291,15 @@ export class HostLink {
     peer.on('close', (reason) => {
       if (this.peer !== peer) return
       this.teardown()
-      // an agent that broke the protocol is told as such, not as a network failure
-      const code = reason.code === 'PROTOCOL_ERROR' ? 'PROTOCOL_ERROR' : 'UNREACHABLE'
-      this.update({ state: 'error', error: { code, message: `lost the connection to ${this.view.name}: ${reason.message}` } })
+      const message = `lost the connection to ${this.view.name}: ${reason.message}`
+      // an agent that broke the protocol is told as such, not as a network failure, and is not
+      // tried again by itself: the same agent would break it the same way
+      if (reason.code === 'PROTOCOL_ERROR') {
+        this.update({ state: 'error', error: { code: 'PROTOCOL_ERROR', message }, reconnect: undefined })
+        return
+      }
       this.retryMs = RETRY_FIRST_MS
-      this.scheduleRetry()
+      this.scheduleRetry({ code: 'UNREACHABLE', message })
     })
   }
 
@@ -315,16 +325,20 @@ export class HostLink {
     )
   }
 
-  /** After a dropped link: try again with backoff until it works or needs the user. */
-  private scheduleRetry(): void {
+  /**
+   * After a dropped link, and after each try that failed the same way: the next try, later each
+   * time, until one works or a failure needs the user. hosts.connect ("Retry now") tries at once.
+   */
+  private scheduleRetry(error: BerthErrorValue): void {
+    this.stopRetrying()
     const delay = this.retryMs
     this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS)
-    this.update({ retryAt: Date.now() + delay })
+    const attempt = (this.view.reconnect?.attempt ?? 0) + 1
+    this.update({ state: 'reconnecting', error, reconnect: { attempt, nextTryAt: Date.now() + delay } })
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined
-      this.doConnect({}).catch((err: BerthError) => {
-        if (RETRYABLE.has(err.code) && this.retryTimer === undefined) this.scheduleRetry()
-      })
+      // a failure schedules the next try itself (doConnect), or leaves the host to the user
+      this.connect().catch(() => {})
     }, delay)
   }
 

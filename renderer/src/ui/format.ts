@@ -6,6 +6,7 @@ const hostStateLabels: Record<HostState, string> = {
   connecting: 'connecting',
   installing: 'installing agent',
   connected: 'connected',
+  reconnecting: 'reconnecting',
   error: 'error',
 }
 

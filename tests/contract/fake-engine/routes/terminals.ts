@@ -104,7 +104,8 @@ export function terminalRoutes(engine: FakeEngine): void {
     const exec = s.exec(req.params.id!)
     exec.detached = true
     const [, , script = '', , marker = ''] = exec.cmd
-    if (exec.cmd[0] === 'sh' && script.includes('kill -HUP')) {
+    // sh by name or by path (/bin/sh), as the image's shell would run it
+    if (/^(\/bin\/)?sh$/.test(exec.cmd[0] ?? '') && script.includes('kill -HUP')) {
       for (const other of s.execs.values()) if (other.running && other.env.includes(marker)) live.get(other.id)?.finish(129)
     }
     exec.exitCode = 0
