@@ -1,6 +1,8 @@
-/** The shapes around a Peer: its options, hello, handler and events. */
+/**
+ * The shapes around a Peer that do not name it: hello, request options and events. Those that
+ * do (its options, handler and request context) live in peer.ts, so the two never import each other.
+ */
 import type { BerthErrorValue } from '../errors'
-import type { Peer } from './peer'
 
 export type PeerRole = 'client' | 'agent'
 
@@ -8,24 +10,6 @@ export interface Hello {
   protocol: number
   version: string
   role: PeerRole
-}
-
-export interface RequestContext {
-  signal: AbortSignal
-  peer: Peer
-}
-
-export type RequestHandler = (method: string, params: unknown, ctx: RequestContext) => Promise<unknown>
-
-export interface PeerOptions {
-  role: PeerRole
-  /** This side's software version, sent in HELLO. */
-  version: string
-  /** When set, a remote HELLO with another version fails ready() with VERSION_MISMATCH. */
-  expectVersion?: string
-  handler?: RequestHandler
-  maxFrameBytes?: number
-  helloTimeoutMs?: number
 }
 
 export interface RequestOptions {

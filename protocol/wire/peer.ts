@@ -16,10 +16,28 @@ import { BerthError, type BerthErrorValue, isBerthErrorValue, toErrorValue } fro
 import { DEFAULT_REQUEST_TIMEOUT_MS, PROTOCOL_VERSION } from '../schema'
 import type { DataStream, StreamLink } from './data-stream'
 import { encodeDataFrame, encodeJsonFrame, FrameDecoder, FrameType, MAX_FRAME_BYTES } from './frames'
-import type { Hello, PeerEvents, PeerOptions, RequestOptions } from './peer-types'
+import type { Hello, PeerEvents, PeerRole, RequestOptions } from './peer-types'
 import { StreamTable } from './stream-table'
 
-export type { Hello, PeerEvents, PeerOptions, PeerRole, RequestContext, RequestHandler, RequestOptions } from './peer-types'
+export type { Hello, PeerEvents, PeerRole, RequestOptions } from './peer-types'
+
+export interface RequestContext {
+  signal: AbortSignal
+  peer: Peer
+}
+
+export type RequestHandler = (method: string, params: unknown, ctx: RequestContext) => Promise<unknown>
+
+export interface PeerOptions {
+  role: PeerRole
+  /** This side's software version, sent in HELLO. */
+  version: string
+  /** When set, a remote HELLO with another version fails ready() with VERSION_MISMATCH. */
+  expectVersion?: string
+  handler?: RequestHandler
+  maxFrameBytes?: number
+  helloTimeoutMs?: number
+}
 
 interface Pending {
   resolve: (value: unknown) => void
