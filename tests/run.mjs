@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: the whole suite. Type-checks and lints, builds, runs the unit, contract and
-// renderer tests, then the lab's end-to-end tests (real sshd, dockerd, registry, Chromium).
+// `npm test`: the whole suite. Type-checks, lints, looks for import cycles, builds, runs the
+// unit, contract and renderer tests, then the lab's end-to-end tests (real sshd, dockerd, registry, Chromium).
 // The lab needs root on Linux (network namespaces, users, dockerd); elsewhere it is skipped
 // and this says so. Ends with one summary line: "berth: N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process'
@@ -31,6 +31,8 @@ const labReason =
 
 step('type check', 'npm', ['run', '--silent', 'typecheck'])
 step('lint', 'npm', ['run', '--silent', 'lint'])
+// the layers' one-way rules are eslint's (eslint.config.js); import cycles are madge's
+step('import cycles', 'npx', ['madge', '--circular', '--no-spinner', '--extensions', 'ts,vue', '--ts-config', 'tsconfig.json', 'protocol', 'main', 'agent', 'renderer/src'])
 step('build', 'npm', ['run', '--silent', 'build'])
 
 const projects = ['--project', 'unit', '--project', 'renderer']

@@ -14,7 +14,8 @@ import { startAgentless } from './agentless'
 import { startLocalAgent } from './local-agent'
 import { LoginPrompts } from '../ssh/login-prompts'
 import { parseProxyJump, type SavedHostLookup } from '../ssh/proxy-jump'
-import { handshakeTimeoutMs, passwordKey, type SshEnvironment, SshConnection, sshTargetOf } from '../ssh/connection'
+import { handshakeTimeoutMs, SshConnection } from '../ssh/connection'
+import { passwordKey, type SshEnvironment, sshTargetOf } from '../ssh/target'
 
 /** A host as saved: its settings, its id, and whether it is this computer (never saved). */
 export type HostConfig = HostFields & { id: string; local?: boolean }

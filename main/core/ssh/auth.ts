@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import ssh2 from 'ssh2'
 import { expandHome } from '../paths'
-import type { SshEnvironment, SshTarget } from './connection'
+import type { SshEnvironment, SshTarget } from './target'
 
 // ssh2 is CommonJS: its named exports are not visible to Node's ESM loader
 const { utils } = ssh2

@@ -4,7 +4,7 @@
  * otherwise it inherits the target's user and key, which is what people with one key expect.
  */
 import { BerthError } from '../../../protocol/errors'
-import type { SshTarget } from './connection'
+import type { SshTarget } from './target'
 
 export interface SavedHostLookup {
   (name: string): SshTarget | undefined
