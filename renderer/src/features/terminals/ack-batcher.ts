@@ -1,6 +1,6 @@
 /**
  * Acknowledges drawn output in batches. Main relays a terminal's output only while less than
- * about 512 KiB of it is un-acknowledged, so acks are what let a flood go on at the speed the
+ * a stream's credit (256 KiB) of it is un-acknowledged, so acks are what let a flood go on at the speed the
  * screen can draw it; batching them keeps a flood from turning into one call per event.
  */
 

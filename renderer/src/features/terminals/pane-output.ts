@@ -2,7 +2,7 @@
  * Output on its way to the panes' screens. A pane's screen may not exist yet (its component
  * mounts a moment after the pane is made, or remounts when a split moves it), so output waits
  * here until one is connected; nothing waits for long or grows without bound, because main
- * relays no more than about 512 KiB past the last ack, and acks are only sent once drawn.
+ * relays no more than a stream's credit (256 KiB) past the last ack, and acks are only sent once drawn.
  */
 
 /** What a pane draws on: xterm in the window, a fake in tests. */
